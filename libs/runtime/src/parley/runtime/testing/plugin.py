@@ -1,0 +1,134 @@
+"""pytest plugin (loaded with `-p parley.runtime.testing.plugin`).
+
+Session-wide servers start once: a nats-server and a PostgreSQL on free ports in temporary
+directories. Each test gets isolation from fresh names (`unique`), never from a shared fixture
+state. `NATS_URL` / `DATABASE_URL` in the environment switch the fixtures to external servers.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+
+import nats
+import pytest
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from parley.runtime.db import create_engine
+from parley.runtime.embedded import EmbeddedNats, EmbeddedPostgres
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Iterator[Path]:
+    root = Path(tempfile.mkdtemp(prefix="parley-test-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def nats_server(tmp_root: Path) -> Iterator[EmbeddedNats | None]:
+    if os.environ.get("NATS_URL"):
+        yield None
+        return
+    server = EmbeddedNats(store_dir=tmp_root / "nats", log_file=tmp_root / "nats.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_url(nats_server: EmbeddedNats | None) -> str:
+    return nats_server.url if nats_server is not None else os.environ["NATS_URL"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_root: Path) -> Iterator[EmbeddedPostgres | None]:
+    if os.environ.get("DATABASE_URL"):
+        yield None
+        return
+    server = EmbeddedPostgres(data_dir=tmp_root / "pg", log_file=tmp_root / "pg.log")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(postgres_server: EmbeddedPostgres | None) -> str:
+    return postgres_server.url if postgres_server is not None else os.environ["DATABASE_URL"]
+
+
+@pytest.fixture
+async def nc(nats_url: str) -> AsyncIterator[NatsClient]:
+    client = await nats.connect(nats_url, max_reconnect_attempts=-1, reconnect_time_wait=0.1)
+    try:
+        yield client
+    finally:
+        await client.drain()
+
+
+@pytest.fixture
+async def js(nc: NatsClient) -> JetStreamContext:
+    return nc.jetstream(timeout=5)
+
+
+@pytest.fixture
+def unique() -> Callable[[str], str]:
+    """Fresh names per test: `unique("S")` -> `S_3f9a...`; streams, subjects, schemas, durables."""
+    suffix = uuid.uuid4().hex[:10]
+
+    def make(prefix: str) -> str:
+        return f"{prefix}_{suffix}"
+
+    return make
+
+
+@pytest.fixture
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    eng = create_engine(database_url)
+    try:
+        yield eng
+    finally:
+        await eng.dispose()
+
+
+@pytest.fixture
+async def fresh_schema(
+    engine: AsyncEngine, unique: Callable[[str], str]
+) -> AsyncIterator[str]:
+    schema = unique("t").lower()
+    async with engine.begin() as conn:
+        await conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        async with engine.begin() as conn:
+            await conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+
+async def eventually(
+    check: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, interval: float = 0.02
+) -> None:
+    """Poll an async condition with a deadline; never a bare sleep in a test."""
+    import asyncio
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        if await check():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"condition not met within {timeout}s")
+        await asyncio.sleep(interval)
