@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from nats.js import JetStreamContext
 from nats.js.api import StorageType, StreamConfig
-from nats.js.errors import NotFoundError
+from nats.js.errors import APIError, NotFoundError
 
 from parley.contracts.streams import StreamSpec
 
@@ -21,6 +21,8 @@ def stream_config(spec: StreamSpec, *, replicas: int = 1) -> StreamConfig:
         duplicate_window=spec.duplicate_window.total_seconds(),
         max_age=spec.max_age.total_seconds() if spec.max_age else None,
         allow_direct=True,
+        # Snapshots replace their predecessor with a subject rollup.
+        allow_rollup_hdrs=spec.atomic or spec.schedules,
         allow_atomic=True if spec.atomic else None,
         allow_msg_schedules=True if spec.schedules else None,
         allow_msg_counter=True if spec.counter else None,
@@ -36,7 +38,7 @@ async def ensure_stream(js: JetStreamContext, spec: StreamSpec, *, replicas: int
         try:
             await js.add_stream(config)
             return
-        except Exception:
+        except APIError:
             # Another process created it between our check and our add: fall through to update.
             await js.stream_info(spec.name)
     await js.update_stream(config)

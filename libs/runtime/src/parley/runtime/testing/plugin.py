@@ -105,9 +105,7 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
-async def fresh_schema(
-    engine: AsyncEngine, unique: Callable[[str], str]
-) -> AsyncIterator[str]:
+async def fresh_schema(engine: AsyncEngine, unique: Callable[[str], str]) -> AsyncIterator[str]:
     schema = unique("t").lower()
     async with engine.begin() as conn:
         await conn.execute(text(f'CREATE SCHEMA "{schema}"'))

@@ -1,0 +1,167 @@
+"""Durable JetStream consumers: explicit ack, bounded redelivery with backoff, dead letters.
+
+A handler that raises gets the message redelivered after the next backoff delay. After
+`max_deliver` attempts the message is copied to the DEADLETTER stream with the error, terminated,
+and the consumer moves on to the messages behind it: one poison message never blocks a stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import structlog
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.errors import NotFoundError
+
+from parley.contracts.envelope import Envelope
+from parley.contracts.streams import dead_letter_subject
+from parley.contracts.system import MessageDeadLettered
+
+log = structlog.get_logger(__name__)
+
+Handler = Callable[[Msg], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    """Everything about a consumer, spelled out where it is registered."""
+
+    stream: str
+    durable: str
+    filter_subjects: tuple[str, ...]
+    max_deliver: int = 5
+    # Delay before each redelivery; the last value repeats. JetStream uses the same list for
+    # ack-wait timeouts (a handler that hangs), we use it for naks (a handler that raised).
+    backoff: tuple[float, ...] = (0.5, 2.0, 10.0, 30.0)
+    ack_wait: float = 30.0
+    max_ack_pending: int = 1000
+    fetch_batch: int = 64
+    deliver_from_sequence: int | None = None  # None: from the start of the stream
+
+    def __post_init__(self) -> None:
+        if self.max_deliver < 1:
+            raise ValueError("max_deliver must be >= 1")
+        if not self.backoff:
+            raise ValueError("backoff needs at least one delay")
+
+    def delay_after(self, deliveries: int) -> float:
+        return self.backoff[min(deliveries, len(self.backoff)) - 1]
+
+    def config(self) -> ConsumerConfig:
+        # JetStream requires len(backoff) <= max_deliver when both are set.
+        backoff = [self.delay_after(n) for n in range(1, self.max_deliver)] or None
+        by_seq = self.deliver_from_sequence is not None
+        return ConsumerConfig(
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.BY_START_SEQUENCE if by_seq else DeliverPolicy.ALL,
+            opt_start_seq=self.deliver_from_sequence,
+            max_deliver=self.max_deliver,
+            backoff=backoff,
+            ack_wait=None if backoff else self.ack_wait,
+            max_ack_pending=self.max_ack_pending,
+            filter_subjects=list(self.filter_subjects),
+        )
+
+
+async def ensure_consumer(js: JetStreamContext, spec: ConsumerSpec) -> None:
+    try:
+        await js.consumer_info(spec.stream, spec.durable)
+    except NotFoundError:
+        await js.add_consumer(spec.stream, spec.config())
+
+
+@dataclass
+class Consumer:
+    """Pulls from one durable consumer and runs `handler` on each message, in order."""
+
+    nc: NatsClient
+    spec: ConsumerSpec
+    handler: Handler
+    _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False)
+
+    async def run(self) -> None:
+        js = self.nc.jetstream()
+        await ensure_consumer(js, self.spec)
+        sub = await js.pull_subscribe_bind(self.spec.durable, self.spec.stream)
+        log.info("consumer started", stream=self.spec.stream, durable=self.spec.durable)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    messages = await sub.fetch(self.spec.fetch_batch, timeout=0.5)
+                except TimeoutError:
+                    continue
+                for msg in messages:
+                    await self._process(msg)
+        finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+    async def _process(self, msg: Msg) -> None:
+        try:
+            await self.handler(msg)
+        except Exception as err:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
+            await self._failed(msg, err)
+        else:
+            await msg.ack()
+
+    async def _failed(self, msg: Msg, err: Exception) -> None:
+        meta = msg.metadata
+        deliveries = meta.num_delivered
+        context = {
+            "stream": self.spec.stream,
+            "durable": self.spec.durable,
+            "subject": msg.subject,
+            "stream_sequence": meta.sequence.stream,
+            "deliveries": deliveries,
+            "error": repr(err),
+        }
+        if deliveries < self.spec.max_deliver:
+            delay = self.spec.delay_after(deliveries)
+            log.warning("handler failed, will retry", retry_in=delay, **context)
+            await msg.nak(delay=delay)
+            return
+        await dead_letter(self.nc, self.spec, msg, err)
+        log.error("handler failed for the last time, dead-lettered", **context)
+        await msg.term()
+
+
+async def dead_letter(nc: NatsClient, spec: ConsumerSpec, msg: Msg, err: Exception) -> None:
+    meta = msg.metadata
+    headers = {str(k): str(v) for k, v in (msg.headers or {}).items()}
+    workspace = headers.get("Parley-Workspace", "-")
+    letter = MessageDeadLettered(
+        stream=spec.stream,
+        consumer=spec.durable,
+        subject=msg.subject,
+        stream_sequence=meta.sequence.stream,
+        deliveries=meta.num_delivered,
+        error=f"{type(err).__name__}: {err}"[:4000],
+        original_headers=headers,
+        original_data_b64=base64.b64encode(msg.data).decode(),
+    )
+    cause = _cause_of(msg)
+    envelope = cause.caused(letter) if cause else Envelope.wrap(letter, workspace_id=workspace)
+    await nc.jetstream().publish(
+        dead_letter_subject(spec.stream, spec.durable),
+        envelope.to_bytes(),
+        # One dead letter per stream position and consumer, even if we crash and redo this.
+        headers={"Nats-Msg-Id": f"dlq:{spec.stream}:{spec.durable}:{meta.sequence.stream}"},
+    )
+
+
+def _cause_of(msg: Msg) -> Envelope | None:
+    try:
+        return Envelope.from_bytes(msg.data)
+    except ValueError:
+        return None

@@ -1,0 +1,43 @@
+"""JetStream counters (ADR-49): a subject's value is the sum of every `Nats-Incr` on it.
+
+An increment carries a `Nats-Msg-Id` derived from the event it counts, so a redelivered event
+inside the stream's duplicate window does not count twice.
+"""
+
+from __future__ import annotations
+
+import json
+
+from nats.aio.client import Client as NatsClient
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+
+class CounterError(Exception):
+    pass
+
+
+async def increment(
+    nc: NatsClient, subject: str, by: int = 1, *, msg_id: str | None = None, timeout: float = 5
+) -> int:
+    """Add `by` (may be negative) and return the counter's new value."""
+    headers = {"Nats-Incr": f"{by:+d}"}
+    if msg_id is not None:
+        headers["Nats-Msg-Id"] = msg_id
+    reply = await nc.request(subject, b"", timeout=timeout, headers=headers)
+    body = json.loads(reply.data)
+    if "error" in body:
+        raise CounterError(f"increment of {subject} refused: {body['error'].get('description')}")
+    if "val" not in body:
+        # A duplicate (same msg id) is acknowledged without a value: read the current one.
+        return await value(nc.jetstream(), str(body["stream"]), subject)
+    return int(body["val"])
+
+
+async def value(js: JetStreamContext, stream: str, subject: str) -> int:
+    """The counter's current value; 0 if it was never incremented."""
+    try:
+        last = await js.get_last_msg(stream, subject)
+    except NotFoundError:
+        return 0
+    return int(json.loads(last.data or b"{}").get("val", "0"))

@@ -1,0 +1,248 @@
+"""The event store: one subject per aggregate in a JetStream stream.
+
+- append: optimistic concurrency with `Nats-Expected-Last-Subject-Sequence`, deduplication with
+  `Nats-Msg-Id = event_id`; several events of one decision go in one atomic batch, refused whole on
+  a conflict.
+- load: batched direct gets of the subject, decoded through the contracts registry (upcasting).
+- snapshots: just another event, on the aggregate's `snap` subject, rolled up so only the latest
+  stays; loading starts from it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+from nats.js import JetStreamContext
+from nats.js.errors import APIError, NotFoundError
+
+from parley.contracts.envelope import Envelope
+from parley.contracts.messages import Message
+from parley.contracts.registry import Registry
+from parley.contracts.registry import registry as default_registry
+from parley.contracts.subjects import snapshot_subject
+from parley.runtime.eventstore.errors import (
+    ERR_BATCH_DUPLICATE_MSG_ID,
+    ERR_WRONG_LAST_SEQUENCE,
+    AppendError,
+    ConcurrencyError,
+    actual_from_description,
+)
+from parley.runtime.eventstore.reader import RawStored, read_subject
+
+SNAPSHOT_SEQUENCE = "Parley-Snapshot-Sequence"
+TYPE_HEADER = "Parley-Type"
+WORKSPACE_HEADER = "Parley-Workspace"
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    sequence: int
+    subject: str
+    envelope: Envelope
+    message: Message
+    # For a snapshot: the sequence of the last event it folds in. None for ordinary events.
+    snapshot_of: int | None = None
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    first_sequence: int
+    last_sequence: int
+    duplicate: bool  # every event was already stored (a retried append): nothing new written
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """An aggregate's history: the latest snapshot (if any), then the events after it."""
+
+    snapshot: StoredEvent | None
+    events: list[StoredEvent]
+    version: int  # last stream sequence of the aggregate's subject; 0 when it has no events
+
+    def all(self) -> list[StoredEvent]:
+        return ([self.snapshot] if self.snapshot else []) + self.events
+
+
+def envelope_headers(envelope: Envelope) -> dict[str, str]:
+    headers = {
+        "Nats-Msg-Id": str(envelope.event_id),
+        TYPE_HEADER: envelope.type,
+        WORKSPACE_HEADER: envelope.workspace_id,
+    }
+    if envelope.traceparent:
+        headers["traceparent"] = envelope.traceparent
+    return headers
+
+
+class EventStore:
+    def __init__(
+        self,
+        nc: NatsClient,
+        stream: str,
+        *,
+        registry: Registry = default_registry,
+        strict: bool = False,
+        timeout: float = 5.0,
+    ) -> None:
+        self._nc = nc
+        self._js: JetStreamContext = nc.jetstream(timeout=timeout)
+        self.stream = stream
+        self._registry = registry
+        self._strict = strict
+        self._timeout = timeout
+
+    # -- append -----------------------------------------------------------------------------
+
+    async def append(
+        self, subject: str, events: Sequence[Envelope], expected_sequence: int | None
+    ) -> AppendResult:
+        """Append the events of one decision.
+
+        `expected_sequence` is the subject's last sequence as the caller loaded it (0: the subject
+        must be empty; None: no check). A conflict raises ConcurrencyError, unless the conflict is
+        our own earlier attempt (same event ids already stored), which returns `duplicate=True`.
+        """
+        if not events:
+            raise ValueError("append needs at least one event")
+        try:
+            if len(events) == 1:
+                return await self._append_one(subject, events[0], expected_sequence)
+            return await self._append_batch(subject, events, expected_sequence)
+        except ConcurrencyError:
+            if expected_sequence is None:
+                raise
+            already = await self._already_stored(subject, events, expected_sequence)
+            if already is None:
+                raise
+            return already
+
+    async def _append_one(
+        self, subject: str, event: Envelope, expected: int | None
+    ) -> AppendResult:
+        headers = envelope_headers(event)
+        if expected is not None:
+            headers["Nats-Expected-Last-Subject-Sequence"] = str(expected)
+        try:
+            ack = await self._js.publish(subject, event.to_bytes(), headers=headers)
+        except APIError as err:
+            raise self._translate(subject, expected, err.err_code, err.description) from err
+        return AppendResult(ack.seq, ack.seq, duplicate=bool(ack.duplicate))
+
+    async def _append_batch(
+        self, subject: str, events: Sequence[Envelope], expected: int | None
+    ) -> AppendResult:
+        # ADR-50 atomic batch: nothing is visible until the commit message, and a failed check
+        # on any message discards the whole batch. The first message and the commit are sent as
+        # requests so the server can answer errors; the ones between need no round trip.
+        batch_id = str(events[0].event_id)
+        last = len(events)
+        reply: Msg | None = None
+        for position, event in enumerate(events, start=1):
+            headers = envelope_headers(event)
+            headers["Nats-Batch-Id"] = batch_id
+            headers["Nats-Batch-Sequence"] = str(position)
+            if position == 1 and expected is not None:
+                headers["Nats-Expected-Last-Subject-Sequence"] = str(expected)
+            if position == last:
+                headers["Nats-Batch-Commit"] = "1"
+            if position in (1, last):
+                reply = await self._nc.request(
+                    subject, event.to_bytes(), timeout=self._timeout, headers=headers
+                )
+                self._raise_for_reply(subject, expected, reply)
+            else:
+                await self._nc.publish(subject, event.to_bytes(), headers=headers)
+        assert reply is not None
+        ack = json.loads(reply.data)
+        seq = int(ack["seq"])
+        return AppendResult(seq - int(ack.get("count", last)) + 1, seq, duplicate=False)
+
+    def _raise_for_reply(self, subject: str, expected: int | None, reply: Msg) -> None:
+        if not reply.data:
+            return  # the first message of a batch is acknowledged with an empty body
+        body = json.loads(reply.data)
+        error = body.get("error")
+        if error:
+            code, description = error.get("err_code"), error.get("description")
+            raise self._translate(subject, expected, code, description)
+
+    def _translate(
+        self, subject: str, expected: int | None, err_code: int | None, description: str | None
+    ) -> Exception:
+        conflict = err_code in (ERR_WRONG_LAST_SEQUENCE, ERR_BATCH_DUPLICATE_MSG_ID)
+        if conflict and expected is not None:
+            return ConcurrencyError(subject, expected, actual_from_description(description))
+        return AppendError(f"append to {subject} refused: {description} (code {err_code})")
+
+    async def _already_stored(
+        self, subject: str, events: Sequence[Envelope], expected: int
+    ) -> AppendResult | None:
+        """Were exactly these events stored right after `expected`? (A retry of a lost ack.)"""
+        stored: list[RawStored] = []
+        async for raw in read_subject(
+            self._nc, self.stream, subject, start_sequence=expected + 1, timeout=self._timeout
+        ):
+            stored.append(raw)
+            if len(stored) == len(events):
+                break
+        ids = [raw.headers.get("Nats-Msg-Id") for raw in stored]
+        if ids != [str(e.event_id) for e in events]:
+            return None
+        return AppendResult(stored[0].sequence, stored[-1].sequence, duplicate=True)
+
+    # -- load -------------------------------------------------------------------------------
+
+    async def load(self, subject: str, *, after: int = 0) -> list[StoredEvent]:
+        """Every event of the subject with a sequence greater than `after`."""
+        return [
+            self._decode(raw)
+            async for raw in read_subject(
+                self._nc, self.stream, subject, start_sequence=after + 1, timeout=self._timeout
+            )
+        ]
+
+    async def load_aggregate(self, subject: str) -> Loaded:
+        """The latest snapshot, if any, and the events after it."""
+        snapshot = await self._last_snapshot(subject)
+        after = snapshot.snapshot_of or 0 if snapshot is not None else 0
+        events = await self.load(subject, after=after)
+        version = events[-1].sequence if events else after
+        return Loaded(snapshot=snapshot, events=events, version=version)
+
+    async def last_sequence(self, subject: str) -> int:
+        """The subject's last sequence (0 if empty), without reading its events."""
+        try:
+            info = await self._js.get_last_msg(self.stream, subject, direct=True)
+        except NotFoundError:
+            return 0
+        return int(info.seq or 0)
+
+    # -- snapshots --------------------------------------------------------------------------
+
+    async def save_snapshot(self, subject: str, snapshot: Envelope, *, at_sequence: int) -> None:
+        """Store `snapshot` as the state after event `at_sequence`; older snapshots roll up."""
+        headers = envelope_headers(snapshot)
+        headers[SNAPSHOT_SEQUENCE] = str(at_sequence)
+        headers["Nats-Rollup"] = "sub"
+        await self._js.publish(snapshot_subject(subject), snapshot.to_bytes(), headers=headers)
+
+    async def _last_snapshot(self, subject: str) -> StoredEvent | None:
+        snap_subject = snapshot_subject(subject)
+        try:
+            raw = await self._js.get_last_msg(self.stream, snap_subject, direct=True)
+        except NotFoundError:
+            return None
+        headers = {str(k): str(v) for k, v in (raw.headers or {}).items()}
+        decoded = self._decode(RawStored(int(raw.seq or 0), snap_subject, headers, raw.data or b""))
+        return replace(decoded, snapshot_of=int(headers[SNAPSHOT_SEQUENCE]))
+
+    # -- decoding ---------------------------------------------------------------------------
+
+    def _decode(self, raw: RawStored) -> StoredEvent:
+        envelope = Envelope.from_bytes(raw.data, strict=self._strict)
+        message = self._registry.decode(envelope, strict=self._strict)
+        return StoredEvent(raw.sequence, raw.subject, envelope, message)

@@ -1,0 +1,128 @@
+"""Projections into a real PostgreSQL, fed by a real JetStream consumer."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+from nats.aio.client import Client as NatsClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from parley.contracts.envelope import Envelope
+from parley.runtime.consumers import ConsumerSpec
+from parley.runtime.projections import ProjectionRunner, checkpoint
+from parley.runtime.testing.plugin import eventually
+
+from .conftest import FreshStream
+from .deposits_projection import DepositsProjection
+from .ledger import Deposited
+
+REPO = Path(__file__).resolve().parents[3]
+
+
+async def publish_deposits(nc: NatsClient, stream: FreshStream, count: int) -> list[int]:
+    js = nc.jetstream()
+    seqs = []
+    for i in range(1, count + 1):
+        envelope = Envelope.wrap(Deposited(amount=i), workspace_id="ws1")
+        ack = await js.publish(f"{stream.context}.evt.ws1.acc{i % 3}", envelope.to_bytes())
+        seqs.append(ack.seq)
+    return seqs
+
+
+async def rows(engine: AsyncEngine, schema: str) -> list[tuple[int, int]]:
+    async with engine.connect() as conn:
+        result = await conn.execute(text(f'SELECT seq, amount FROM "{schema}".deposits'))
+        return [(int(r[0]), int(r[1])) for r in result]
+
+
+def projector(
+    nats_url: str,
+    database_url: str,
+    schema: str,
+    stream: FreshStream,
+    crash_at: int | None,
+    log: Path | None = None,
+) -> subprocess.Popen[bytes]:
+    args = [
+        sys.executable,
+        "-m",
+        "libs.runtime.tests.projector_process",
+        nats_url,
+        database_url,
+        schema,
+        stream.name,
+        "deposits",
+        f"{stream.context}.evt.>",
+    ]
+    if crash_at is not None:
+        args.append(str(crash_at))
+    out = log.open("wb") if log else None
+    return subprocess.Popen(args, cwd=REPO, stdout=out, stderr=subprocess.STDOUT)
+
+
+async def test_sigkill_between_commit_and_ack_leaves_no_duplicate_row(
+    nc: NatsClient,
+    nats_url: str,
+    database_url: str,
+    engine: AsyncEngine,
+    fresh_schema: str,
+    fresh_stream: FreshStream,
+    tmp_path: Path,
+) -> None:
+    seqs = await publish_deposits(nc, fresh_stream, 30)
+    crash_at = seqs[11]
+
+    first = projector(nats_url, database_url, fresh_schema, fresh_stream, crash_at)
+    assert await asyncio.to_thread(first.wait, 30) == -9  # killed by SIGKILL, as planned
+    assert await checkpoint(engine, fresh_schema, "deposits") == crash_at  # committed ...
+    info = await nc.jetstream().consumer_info(fresh_stream.name, "deposits")
+    assert info.ack_floor.stream_seq < crash_at  # ... but never acknowledged
+
+    log = tmp_path / "second.log"
+    second = projector(nats_url, database_url, fresh_schema, fresh_stream, None, log)
+    try:
+
+        async def caught_up() -> bool:
+            return await checkpoint(engine, fresh_schema, "deposits") == seqs[-1]
+
+        await eventually(caught_up, timeout=30)
+    finally:
+        second.terminate()
+        await asyncio.to_thread(second.wait, 10)
+
+    # The committed-but-unacked message came back, and was recognised as already applied.
+    skipped = [line for line in log.read_text().splitlines() if "already applied" in line]
+    assert any(f"seq={crash_at}" in line for line in skipped), log.read_text()
+    stored = await rows(engine, fresh_schema)
+    assert sorted(seq for seq, _ in stored) == seqs  # every event once, none twice
+    assert sum(amount for _, amount in stored) == sum(range(1, 31))
+
+
+async def test_rebuild_from_zero_reproduces_the_read_model(
+    nc: NatsClient, engine: AsyncEngine, fresh_schema: str, fresh_stream: FreshStream
+) -> None:
+    seqs = await publish_deposits(nc, fresh_stream, 12)
+    spec = ConsumerSpec(fresh_stream.name, "deposits", (f"{fresh_stream.context}.evt.>",))
+    runner = ProjectionRunner(nc, engine, fresh_schema, DepositsProjection(), spec)
+    await runner.setup()
+    live = asyncio.create_task(runner.run())
+
+    async def caught_up() -> bool:
+        return await checkpoint(engine, fresh_schema, "deposits") == seqs[-1]
+
+    await eventually(caught_up)
+    runner.stop()
+    await live
+    before = sorted(await rows(engine, fresh_schema))
+    async with engine.begin() as conn:  # a bug corrupts the read model ...
+        await conn.execute(text(f'UPDATE "{fresh_schema}".deposits SET amount = 0'))
+
+    applied = await runner.rebuild()  # ... and a rebuild from the stream repairs it
+
+    assert applied == 12
+    assert sorted(await rows(engine, fresh_schema)) == before
+    assert await checkpoint(engine, fresh_schema, "deposits") == seqs[-1]
