@@ -6,6 +6,7 @@ to `batch` messages, so loading an aggregate costs one round trip per `batch` ev
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -28,6 +29,52 @@ class ReadError(Exception):
     pass
 
 
+@dataclass
+class _Batch:
+    messages: list[RawStored]
+    more: bool  # the server has more matching messages beyond this batch
+    next_sequence: int
+
+
+async def _fetch_batch(
+    nc: NatsClient, stream: str, subject: str, start: int, batch: int, timeout: float
+) -> _Batch:
+    # A callback collecting into a list is several times cheaper per message than awaiting
+    # `next_msg` for each one; the end-of-batch status completes the future.
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[_Batch] = loop.create_future()
+    collected: list[RawStored] = []
+
+    async def on_message(msg: Msg) -> None:
+        headers = dict(msg.headers or {})
+        status = headers.get("Status")
+        if status is None:
+            collected.append(
+                RawStored(
+                    int(headers["Nats-Sequence"]), headers["Nats-Subject"], headers, msg.data
+                )
+            )
+        elif done.done():
+            return
+        elif status == "404":  # nothing (more) on this subject
+            done.set_result(_Batch(collected, more=False, next_sequence=start))
+        elif status == "204":  # end of batch
+            more = int(headers.get("Nats-Num-Pending", "0")) > 0
+            next_seq = int(headers.get("Nats-Last-Sequence", "0")) + 1
+            done.set_result(_Batch(collected, more, next_seq))
+        else:
+            done.set_exception(ReadError(f"direct get on {stream} failed: {status} {msg.data!r}"))
+
+    inbox = nc.new_inbox()
+    sub = await nc.subscribe(inbox, cb=on_message, pending_msgs_limit=batch * 2 + 10)
+    try:
+        request = {"seq": start, "next_by_subj": subject, "batch": batch}
+        await nc.publish(_DIRECT_GET.format(stream=stream), json.dumps(request).encode(), inbox)
+        return await asyncio.wait_for(done, timeout)
+    finally:
+        await sub.unsubscribe()
+
+
 async def read_subject(
     nc: NatsClient,
     stream: str,
@@ -38,35 +85,11 @@ async def read_subject(
     timeout: float = 5.0,
 ) -> AsyncIterator[RawStored]:
     """Yield every message of `subject` from `start_sequence` on, in stream order."""
-    inbox = nc.new_inbox()
-    sub = await nc.subscribe(inbox)
-    try:
-        next_seq = max(start_sequence, 1)
-        while True:
-            request = {"seq": next_seq, "next_by_subj": subject, "batch": batch}
-            await nc.publish(
-                _DIRECT_GET.format(stream=stream), json.dumps(request).encode(), reply=inbox
-            )
-            more = False
-            while True:
-                msg: Msg = await sub.next_msg(timeout=timeout)
-                headers = dict(msg.headers or {})
-                status = headers.get("Status")
-                if status == "404":
-                    return
-                if status == "204":  # end of this batch
-                    more = int(headers.get("Nats-Num-Pending", "0")) > 0
-                    next_seq = int(headers.get("Nats-Last-Sequence", "0")) + 1
-                    break
-                if status is not None:
-                    raise ReadError(f"direct get on {stream} failed: {status} {msg.data!r}")
-                yield RawStored(
-                    sequence=int(headers["Nats-Sequence"]),
-                    subject=headers["Nats-Subject"],
-                    headers=headers,
-                    data=msg.data,
-                )
-            if not more:
-                return
-    finally:
-        await sub.unsubscribe()
+    next_seq = max(start_sequence, 1)
+    while True:
+        fetched = await _fetch_batch(nc, stream, subject, next_seq, batch, timeout)
+        for raw in fetched.messages:
+            yield raw
+        if not fetched.more:
+            return
+        next_seq = fetched.next_sequence
