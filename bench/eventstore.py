@@ -156,12 +156,18 @@ async def main(events: int) -> None:
     print("event store benchmark (embedded nats-server, this machine, one run)")
     print(f"  raw js.publish_async               {raw_async:10,.0f} msg/s   (baseline)")
     print(f"  raw js.publish, one at a time      {raw_seq:10,.0f} msg/s   (baseline)")
-    print(f"  append w/ expected seq, 1 subject  {one:10,.0f} ev/s    "
-          f"{one / raw_seq:.2f}x sequential publish")
-    print(f"  append w/ expected seq, 1000 subj  {many:10,.0f} ev/s    "
-          f"{many / raw_async:.2f}x publish_async")
-    print(f"  load 10,000-event subject          {load_s * 1000:10,.1f} ms      "
-          f"raw pull fetch of 10,000: {fetch_s * 1000:,.1f} ms ({load_s / fetch_s:.2f}x)")
+    print(
+        f"  append w/ expected seq, 1 subject  {one:10,.0f} ev/s    "
+        f"{one / raw_seq:.2f}x sequential publish"
+    )
+    print(
+        f"  append w/ expected seq, 1000 subj  {many:10,.0f} ev/s    "
+        f"{many / raw_async:.2f}x publish_async"
+    )
+    print(
+        f"  load 10,000-event subject          {load_s * 1000:10,.1f} ms      "
+        f"raw pull fetch of 10,000: {fetch_s * 1000:,.1f} ms ({load_s / fetch_s:.2f}x)"
+    )
 
 
 if __name__ == "__main__":

@@ -50,9 +50,7 @@ async def _fetch_batch(
         status = headers.get("Status")
         if status is None:
             collected.append(
-                RawStored(
-                    int(headers["Nats-Sequence"]), headers["Nats-Subject"], headers, msg.data
-                )
+                RawStored(int(headers["Nats-Sequence"]), headers["Nats-Subject"], headers, msg.data)
             )
         elif done.done():
             return

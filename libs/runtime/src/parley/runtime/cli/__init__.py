@@ -1,0 +1,1 @@
+"""The `parley` command: run the stack locally and look inside it."""

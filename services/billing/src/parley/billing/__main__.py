@@ -1,0 +1,5 @@
+"""`python -m parley.billing` runs the billing service."""
+
+from parley.billing.app import main
+
+main()

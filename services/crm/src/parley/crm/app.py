@@ -1,0 +1,31 @@
+"""Composition root of the crm service: settings, then the service kit, then run.
+
+Nothing connects at import time; `main` builds everything and hands it to the runner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parley.crm import __version__
+from parley.crm.settings import CrmSettings
+from parley.runtime.service import Service, run_service
+from parley.runtime.settings import load_settings
+
+NAME = "crm"
+DESCRIPTION = "Parley crm service: contacts, tags, fields, segments, consent and timelines."
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def build() -> Service:
+    return Service(
+        name=NAME,
+        version=__version__,
+        settings=load_settings(CrmSettings),
+        description=DESCRIPTION,
+        migrations=MIGRATIONS,
+    )
+
+
+def main() -> None:
+    run_service(build())

@@ -1,0 +1,10 @@
+"""Settings of the crm service."""
+
+from __future__ import annotations
+
+from parley.runtime.settings import Port, ServiceSettings
+
+
+class CrmSettings(ServiceSettings):
+    # Each service has its own default health port, so all seven run side by side on one host.
+    health_port: Port = 9104

@@ -1,0 +1,5 @@
+"""`python -m parley.messaging` runs the messaging service."""
+
+from parley.messaging.app import main
+
+main()

@@ -1,0 +1,5 @@
+"""`python -m parley.scraper` runs the scraper service."""
+
+from parley.scraper.app import main
+
+main()
