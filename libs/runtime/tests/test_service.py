@@ -9,15 +9,19 @@ from pathlib import Path
 import aiohttp
 import pytest
 from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley.runtime.consumers import ConsumerSpec
 from parley.runtime.discovery import gather_health
 from parley.runtime.embedded import free_port
 from parley.runtime.migrations import current_revision, migrate
 from parley.runtime.service import Service
 from parley.runtime.settings import ServiceSettings
 from parley.runtime.testing.plugin import eventually
+
+from .conftest import FreshStream
 
 REVISION = """
 from alembic import op
@@ -138,3 +142,36 @@ async def test_migrations_run_once_in_the_service_schema(
     finally:
         async with engine.begin() as conn:
             await conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+
+
+async def test_a_consumer_runs_for_the_service_lifetime_and_is_counted(
+    nats_url: str,
+    database_url: str,
+    unique: Callable[[str], str],
+    nc: NatsClient,
+    fresh_stream: FreshStream,
+) -> None:
+    settings = ServiceSettings(
+        nats_url=nats_url, database_url=database_url, health_port=free_port()
+    )
+    service = Service(name=unique("svc").lower(), version="0.1.0", settings=settings)
+    subject = f"{fresh_stream.context}.evt.ws1.x"
+    handled: list[bytes] = []
+
+    async def handler(msg: Msg) -> None:
+        handled.append(msg.data)
+
+    service.add_consumer(ConsumerSpec(fresh_stream.name, "svc-consumer", (subject,)), handler)
+    task = asyncio.create_task(service.run())
+    try:
+        await nc.jetstream().publish(subject, b"one")
+        await eventually(lambda: handled == [b"one"])
+        _, metrics = await status(settings.health_port, "/metrics")
+        assert 'messages_handled_total{durable="svc-consumer",outcome="ok"} 1.0' in metrics
+    finally:
+        service.stop()
+        await asyncio.wait_for(task, 15)
+    assert service.phase == "stopped"
+    await nc.jetstream().publish(subject, b"after stop")
+    info = await nc.jetstream().consumer_info(fresh_stream.name, "svc-consumer")
+    assert info.num_pending == 1  # stopped consumers take nothing more

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -19,10 +20,14 @@ from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 from nats.js.errors import NotFoundError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, StatusCode, Tracer
 
 from parley.contracts.envelope import Envelope
 from parley.contracts.streams import dead_letter_subject
 from parley.contracts.system import MessageDeadLettered
+from parley.runtime.metrics import ConsumerMetrics
+from parley.runtime.tracing import extract_context
 
 log = structlog.get_logger(__name__)
 
@@ -85,6 +90,8 @@ class Consumer:
     nc: NatsClient
     spec: ConsumerSpec
     handler: Handler
+    metrics: ConsumerMetrics | None = None
+    tracer: Tracer = field(default_factory=lambda: trace.get_tracer("parley.runtime"))
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     async def run(self) -> None:
@@ -108,14 +115,29 @@ class Consumer:
         self._stopping.set()
 
     async def _process(self, msg: Msg) -> None:
-        try:
-            await self.handler(msg)
-        except Exception as err:  # noqa: BLE001 - any handler failure is retried, then dead-lettered
-            await self._failed(msg, err)
-        else:
-            await msg.ack()
+        # The span continues the trace of whoever published the message (`traceparent`).
+        span_name = f"consume {self.spec.stream}/{self.spec.durable}"
+        with self.tracer.start_as_current_span(
+            span_name,
+            context=extract_context(msg.headers),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.destination.name": msg.subject},
+        ) as span:
+            started = time.perf_counter()
+            try:
+                await self.handler(msg)
+            except Exception as err:  # noqa: BLE001 - any failure is retried, then dead-lettered
+                span.record_exception(err)
+                span.set_status(StatusCode.ERROR, str(err))
+                outcome = await self._failed(msg, err)
+            else:
+                await msg.ack()
+                outcome = "ok"
+        if self.metrics is not None:
+            self.metrics.handled.labels(self.spec.durable, outcome).inc()
+            self.metrics.duration.labels(self.spec.durable).observe(time.perf_counter() - started)
 
-    async def _failed(self, msg: Msg, err: Exception) -> None:
+    async def _failed(self, msg: Msg, err: Exception) -> str:
         meta = msg.metadata
         deliveries = meta.num_delivered
         context = {
@@ -130,10 +152,11 @@ class Consumer:
             delay = self.spec.delay_after(deliveries)
             log.warning("handler failed, will retry", retry_in=delay, **context)
             await msg.nak(delay=delay)
-            return
+            return "retry"
         await dead_letter(self.nc, self.spec, msg, err)
         log.error("handler failed for the last time, dead-lettered", **context)
         await msg.term()
+        return "dead_letter"
 
 
 async def dead_letter(nc: NatsClient, spec: ConsumerSpec, msg: Msg, err: Exception) -> None:

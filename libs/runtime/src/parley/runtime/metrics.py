@@ -10,7 +10,15 @@ import platform
 import re
 import time
 
-from prometheus_client import CollectorRegistry, Gauge, Info, ProcessCollector, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    Info,
+    ProcessCollector,
+    generate_latest,
+)
 
 _PART = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -61,3 +69,21 @@ class ServiceMetrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class ConsumerMetrics:
+    """What every durable consumer of a service reports, labelled by its durable name."""
+
+    def __init__(self, metrics: ServiceMetrics) -> None:
+        self.handled = Counter(
+            metrics.name("messages_handled", "total"),
+            "Messages handled by a consumer, by outcome (ok, retry, dead_letter).",
+            ["durable", "outcome"],
+            registry=metrics.registry,
+        )
+        self.duration = Histogram(
+            metrics.name("handler_duration", "seconds"),
+            "Time a consumer's handler took per message.",
+            ["durable"],
+            registry=metrics.registry,
+        )

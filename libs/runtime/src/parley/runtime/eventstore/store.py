@@ -32,6 +32,7 @@ from parley.runtime.eventstore.errors import (
     actual_from_description,
 )
 from parley.runtime.eventstore.reader import RawStored, read_subject
+from parley.runtime.tracing import inject_traceparent
 
 SNAPSHOT_SEQUENCE = "Parley-Snapshot-Sequence"
 TYPE_HEADER = "Parley-Type"
@@ -75,6 +76,8 @@ def envelope_headers(envelope: Envelope) -> dict[str, str]:
     }
     if envelope.traceparent:
         headers["traceparent"] = envelope.traceparent
+    else:
+        inject_traceparent(headers)  # the span we are in (a consumer's, say) continues downstream
     return headers
 
 

@@ -28,11 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.contracts.streams import owned_by
 from parley.contracts.system import HealthReport
+from parley.runtime.consumers import Consumer, ConsumerSpec, Handler
 from parley.runtime.db import create_engine, ensure_schema, schema_name
 from parley.runtime.discovery import HEALTH_SUBJECT, health_queue_group
 from parley.runtime.health import HealthServer
 from parley.runtime.logs import get_logger
-from parley.runtime.metrics import ServiceMetrics
+from parley.runtime.metrics import ConsumerMetrics, ServiceMetrics
 from parley.runtime.migrations import migrate
 from parley.runtime.readiness import Check, NotReady, Readiness, evaluate
 from parley.runtime.service import checks, connect
@@ -69,6 +70,7 @@ class Service:
         self.streams = owned_by(name)
         self.instance_id = f"{socket.gethostname()}-{os.getpid()}"
         self.metrics = ServiceMetrics(name, version, self.instance_id)
+        self.consumer_metrics = ConsumerMetrics(self.metrics)
         self.nc = connect.new_client()
         self.engine: AsyncEngine = create_engine(settings.database_url)
         # Hooks for the features later issues add: consumers, projections, query endpoints.
@@ -95,6 +97,22 @@ class Service:
         if self._micro is None:
             raise RuntimeError(f"{self.name}: the micro service exists only once started")
         return self._micro
+
+    def add_consumer(self, spec: ConsumerSpec, handler: Handler) -> None:
+        """Run a durable consumer for the service's lifetime: started once the streams exist,
+        stopped (after its in-flight message) before NATS is drained."""
+
+        async def start(service: Service) -> None:
+            consumer = Consumer(service.nc, spec, handler, metrics=service.consumer_metrics)
+            task = asyncio.create_task(consumer.run(), name=f"consumer {spec.durable}")
+
+            async def stop() -> None:
+                consumer.stop()
+                await task
+
+            service.on_stop.append(stop)
+
+        self.on_start.append(start)
 
     def stop(self) -> None:
         """Ask `run` to stop; safe to call from a signal handler and more than once."""

@@ -7,9 +7,12 @@ state. `NATS_URL` / `DATABASE_URL` in the environment switch the fixtures to ext
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -117,15 +120,15 @@ async def fresh_schema(engine: AsyncEngine, unique: Callable[[str], str]) -> Asy
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout: float = 10.0, interval: float = 0.02
+    check: Callable[[], Awaitable[bool] | bool], *, timeout: float = 10.0, interval: float = 0.02
 ) -> None:
-    """Poll an async condition with a deadline; never a bare sleep in a test."""
-    import asyncio
-    import time
-
+    """Poll a condition (sync or async) with a deadline; never a bare sleep in a test."""
     deadline = time.monotonic() + timeout
     while True:
-        if await check():
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
             return
         if time.monotonic() > deadline:
             raise AssertionError(f"condition not met within {timeout}s")
