@@ -158,18 +158,24 @@ async def marker_count(stack: Stack) -> int:
         await nc.close()
 
 
-async def postgres_identity(stack: Stack) -> tuple[int, str | None]:
-    """The cluster's system identifier (new on every initdb) and crm's migration revision."""
+async def postgres_identity(stack: Stack) -> tuple[int, int]:
+    """The cluster's system identifier (new on every initdb) and how many service schemas exist."""
     engine = create_engine(stack.database_url)
     try:
         async with engine.connect() as conn:
             ident = (
                 await conn.execute(text("SELECT system_identifier FROM pg_control_system()"))
             ).scalar_one()
-            revision = (
-                await conn.execute(text("SELECT version_num FROM crm.alembic_version"))
-            ).scalar_one_or_none()
-        return int(ident), revision
+            schemas = (
+                await conn.execute(
+                    text(
+                        "SELECT count(*) FROM information_schema.schemata WHERE schema_name IN "
+                        "('gateway', 'flow_engine', 'messaging', 'crm', 'billing', 'ai_rag', "
+                        "'scraper')"
+                    )
+                )
+            ).scalar_one()
+        return int(ident), int(schemas)
     finally:
         await engine.dispose()
 
@@ -217,7 +223,7 @@ async def test_dev_stack_boots_stops_and_boots_again_on_its_data(tmp_path: Path)
         await nc.jetstream().publish(MARKER_SUBJECT, marker.to_bytes())
         await nc.close()
         first_identity = await postgres_identity(stack)
-        assert first_identity[1] == "0001"
+        assert first_identity[1] == SERVICES  # every service created its schema
         stop_and_assert_gone(dev, stack)
 
     with stack.running() as dev:

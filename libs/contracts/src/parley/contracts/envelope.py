@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.ids import new_id
 from parley.contracts.messages import Message
+from parley.contracts.strictness import resolve
 
 
 class Envelope(BaseModel):
@@ -72,5 +73,5 @@ class Envelope(BaseModel):
         return self.model_dump_json().encode()
 
     @classmethod
-    def from_bytes(cls, raw: bytes, *, strict: bool = False) -> Envelope:
-        return cls.model_validate_json(raw, extra="forbid" if strict else None)
+    def from_bytes(cls, raw: bytes, *, strict: bool | None = None) -> Envelope:
+        return cls.model_validate_json(raw, extra="forbid" if resolve(strict) else None)

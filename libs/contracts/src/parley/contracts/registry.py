@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from parley.contracts.errors import MissingUpcaster, NewerThanCode, UnknownMessageType
+from parley.contracts.strictness import resolve
 
 if TYPE_CHECKING:
     from parley.contracts.envelope import Envelope
@@ -70,15 +71,16 @@ class Registry:
             version += 1
         return data
 
-    def decode(self, envelope: Envelope, *, strict: bool = False) -> Message:
+    def decode(self, envelope: Envelope, *, strict: bool | None = None) -> Message:
         """The typed message inside an envelope, upcast to the code's schema version.
 
         `strict` forbids unknown fields, which is how tests catch a producer and a consumer that
         disagree; production reads tolerantly so an additive change never stops a consumer.
+        None follows the process default (`parley.contracts.strictness`).
         """
         cls = self.get(envelope.type)
         data = self.upcast(envelope.type, envelope.schema_version, envelope.data)
-        return cls.model_validate(data, extra="forbid" if strict else None)
+        return cls.model_validate(data, extra="forbid" if resolve(strict) else None)
 
 
 registry = Registry()

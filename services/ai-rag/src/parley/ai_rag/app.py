@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.ai_rag import __version__
 from parley.ai_rag.settings import AiRagSettings
 from parley.runtime.service import Service, run_service
@@ -14,7 +12,6 @@ from parley.runtime.settings import load_settings
 
 NAME = "ai-rag"
 DESCRIPTION = "Parley ai-rag service: knowledge bases, embeddings, Qdrant and grounded answers."
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -23,7 +20,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(AiRagSettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.billing import __version__
 from parley.billing.settings import BillingSettings
 from parley.runtime.service import Service, run_service
@@ -14,7 +12,6 @@ from parley.runtime.settings import load_settings
 
 NAME = "billing"
 DESCRIPTION = "Parley billing service: plans, usage metering, quotas and Stripe."
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -23,7 +20,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(BillingSettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

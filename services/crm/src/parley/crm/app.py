@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.crm import __version__
 from parley.crm.settings import CrmSettings
 from parley.runtime.service import Service, run_service
@@ -14,7 +12,6 @@ from parley.runtime.settings import load_settings
 
 NAME = "crm"
 DESCRIPTION = "Parley crm service: contacts, tags, fields, segments, consent and timelines."
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -23,7 +20,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(CrmSettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.flow_engine import __version__
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.service import Service, run_service
@@ -14,7 +12,6 @@ from parley.runtime.settings import load_settings
 
 NAME = "flow-engine"
 DESCRIPTION = "Parley flow-engine service: flows, executions, timers and campaigns."
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -23,7 +20,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(FlowEngineSettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

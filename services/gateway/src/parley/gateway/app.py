@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.gateway import __version__
 from parley.gateway.settings import GatewaySettings
 from parley.runtime.service import Service, run_service
@@ -17,7 +15,6 @@ DESCRIPTION = (
     "Parley gateway service: "
     "public REST, GraphQL and WebSocket entry point, auth and webhook ingress."
 )
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -26,7 +23,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(GatewaySettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

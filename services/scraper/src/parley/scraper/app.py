@@ -5,8 +5,6 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
 from parley.scraper import __version__
@@ -14,7 +12,6 @@ from parley.scraper.settings import ScraperSettings
 
 NAME = "scraper"
 DESCRIPTION = "Parley scraper service: lead-capture jobs and providers."
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 def build() -> Service:
@@ -23,7 +20,6 @@ def build() -> Service:
         version=__version__,
         settings=load_settings(ScraperSettings),
         description=DESCRIPTION,
-        migrations=MIGRATIONS,
     )
 
 

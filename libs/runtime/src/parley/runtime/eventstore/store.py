@@ -88,7 +88,7 @@ class EventStore:
         stream: str,
         *,
         registry: Registry = default_registry,
-        strict: bool = False,
+        strict: bool | None = None,
         timeout: float = 5.0,
     ) -> None:
         self._nc = nc

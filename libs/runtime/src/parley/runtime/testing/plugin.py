@@ -24,8 +24,14 @@ from nats.js import JetStreamContext
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley.contracts.strictness import STRICT_ENV
 from parley.runtime.db import create_engine
 from parley.runtime.embedded import EmbeddedNats, EmbeddedPostgres
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Strict contract reading for this process and every process a test starts.
+    os.environ.setdefault(STRICT_ENV, "1")
 
 
 @pytest.fixture(scope="session")
