@@ -16,6 +16,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Protocol
 
 import nats
 import pytest
@@ -43,40 +44,37 @@ def tmp_root() -> Iterator[Path]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def nats_server(tmp_root: Path) -> Iterator[EmbeddedNats | None]:
-    if os.environ.get("NATS_URL"):
-        yield None
+class _Server(Protocol):
+    @property
+    def url(self) -> str: ...
+
+    def start(self) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+def _external_or_embedded(variable: str, server: _Server) -> Iterator[str]:
+    """The URL in `variable` if set, else `server` started for the session and always stopped."""
+    if os.environ.get(variable):
+        yield os.environ[variable]
         return
+    server.start()
+    try:
+        yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def nats_url(tmp_root: Path) -> Iterator[str]:
     server = EmbeddedNats(store_dir=tmp_root / "nats", log_file=tmp_root / "nats.log")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
+    yield from _external_or_embedded("NATS_URL", server)
 
 
 @pytest.fixture(scope="session")
-def nats_url(nats_server: EmbeddedNats | None) -> str:
-    return nats_server.url if nats_server is not None else os.environ["NATS_URL"]
-
-
-@pytest.fixture(scope="session")
-def postgres_server(tmp_root: Path) -> Iterator[EmbeddedPostgres | None]:
-    if os.environ.get("DATABASE_URL"):
-        yield None
-        return
+def database_url(tmp_root: Path) -> Iterator[str]:
     server = EmbeddedPostgres(data_dir=tmp_root / "pg", log_file=tmp_root / "pg.log")
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture(scope="session")
-def database_url(postgres_server: EmbeddedPostgres | None) -> str:
-    return postgres_server.url if postgres_server is not None else os.environ["DATABASE_URL"]
+    yield from _external_or_embedded("DATABASE_URL", server)
 
 
 @pytest.fixture
