@@ -1,0 +1,1 @@
+"""Test support for the flow engine: terse builders of flow graphs."""
