@@ -1,0 +1,1 @@
+"""Execution contracts: one contact's run of one published flow version."""
