@@ -182,7 +182,8 @@ def _triggers(graph: FlowGraph) -> Iterator[Problem]:
         yield Problem(
             None,
             "triggers",
-            "no trigger: the flow starts only from the API or a campaign",
+            "no trigger: nothing starts this flow except a Jump from another flow; "
+            "add a keyword, API or campaign trigger",
             "warning",
         )
     for index, trigger in enumerate(graph.triggers):
