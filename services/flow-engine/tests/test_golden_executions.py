@@ -17,14 +17,8 @@ import pytest
 
 from parley.contracts.executions.events import NodeEntered
 from parley.flow_engine.domain.execution import Execution, evolve
-from parley.flow_engine.testing.scenarios import (
-    SCENARIOS,
-    load_inputs,
-    play,
-    summary,
-    unwire,
-    wire,
-)
+from parley.flow_engine.domain.execution.replay import play
+from parley.flow_engine.testing.scenarios import SCENARIOS, load_inputs, summary, unwire, wire
 
 GOLDEN = Path(__file__).with_name("golden")
 FIXTURES = sorted(GOLDEN.glob("*.json"))

@@ -31,11 +31,11 @@ from parley.contracts.executions.inputs import (
 from parley.contracts.flows.graph import FlowGraph
 from parley.contracts.messages import Command, Message
 from parley.contracts.registry import registry
-from parley.flow_engine.domain.execution import Execution, ExecutionInput, decide, evolve
+from parley.flow_engine.domain.execution import Execution, ExecutionInput
+from parley.flow_engine.domain.execution.replay import CURRENT, play
 from parley.flow_engine.testing.graphs import edge, graph, node, text, welcome
 
 T0 = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
-CURRENT = "@current"  # in a script: the token of whatever the execution is waiting on
 
 
 @dataclass(frozen=True)
@@ -328,29 +328,6 @@ SCENARIOS: tuple[Scenario, ...] = (
         ],
     ),
 )
-
-
-def resolve(command: ExecutionInput, state: Execution) -> ExecutionInput:
-    """Replace CURRENT with the token of the wait the execution is in."""
-    token = state.waiting.token if state.waiting else "none"
-    if isinstance(command, DeliverTimer) and command.timer_id == CURRENT:
-        return command.model_copy(update={"timer_id": token})
-    if isinstance(command, DeliverExternalAnswer) and command.request_id == CURRENT:
-        return command.model_copy(update={"request_id": token})
-    return command
-
-
-def play(inputs: Sequence[ExecutionInput]) -> tuple[list[ExecutionInput], list[Message], Execution]:
-    state = Execution()
-    played: list[ExecutionInput] = []
-    log: list[Message] = []
-    for command in inputs:
-        concrete = resolve(command, state)
-        played.append(concrete)
-        for event in decide(state, concrete):
-            log.append(event)
-            state = evolve(state, event)
-    return played, log, state
 
 
 def summary(state: Execution, log: Sequence[Message]) -> dict[str, Any]:
