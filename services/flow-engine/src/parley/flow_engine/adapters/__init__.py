@@ -1,0 +1,1 @@
+"""Adapters of the flow engine: how executions reach the outside world."""

@@ -1,0 +1,97 @@
+"""Runs an HTTP node's request and turns the outcome into the input the execution records.
+
+The URL is vetted by the outbound guard first and the connection goes only to the addresses it
+approved (a pinned resolver), so a tenant's flow cannot call into our network. Every outcome,
+including refusals and timeouts, becomes an answer for the node's `error` port with a reason the
+flow author can read in the execution timeline; nothing here raises.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from datetime import datetime
+from typing import Any
+
+import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from parley.contracts.executions.events import ExternalCallRequested
+from parley.contracts.executions.inputs import DeliverExternalAnswer
+from parley.runtime.outbound import OutboundPolicy, OutboundRefused, VettedTarget, vet_url
+
+MAX_RESPONSE_BYTES = 1 << 20
+DEFAULT_POLICY = OutboundPolicy()
+TEXT_EXCERPT = 2000
+
+
+class _PinnedResolver(AbstractResolver):
+    """Answers only with the addresses the guard vetted, whatever DNS says now."""
+
+    def __init__(self, target: VettedTarget) -> None:
+        self._target = target
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        return [
+            ResolveResult(
+                hostname=host,
+                host=address,
+                port=port,
+                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+            for address in self._target.addresses
+        ]
+
+    async def close(self) -> None:
+        return None
+
+
+async def call(
+    request: ExternalCallRequested, *, at: datetime, policy: OutboundPolicy = DEFAULT_POLICY
+) -> DeliverExternalAnswer:
+    """Perform the request; `at` is the engine's clock when the answer is recorded."""
+    spec = request.request
+
+    def answer(ok: bool, result: dict[str, Any]) -> DeliverExternalAnswer:
+        return DeliverExternalAnswer(request_id=request.request_id, ok=ok, result=result, at=at)
+
+    try:
+        target = await vet_url(str(spec["url"]), policy)
+    except OutboundRefused as refused:
+        return answer(False, {"error": f"refused: {refused.reason}"})
+    timeout = aiohttp.ClientTimeout(total=float(spec.get("timeout_seconds", 10)))
+    connector = aiohttp.TCPConnector(resolver=_PinnedResolver(target), use_dns_cache=False)
+    body = str(spec.get("body") or "")
+    headers = {str(k): str(v) for k, v in (spec.get("headers") or {}).items()}
+    if body and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = "application/json"
+    try:
+        async with (
+            aiohttp.ClientSession(connector=connector, timeout=timeout) as session,
+            session.request(
+                str(spec.get("method", "GET")),
+                target.url,
+                data=body or None,
+                headers=headers,
+                allow_redirects=False,  # a redirect could point anywhere; the guard saw one URL
+            ) as response,
+        ):
+            raw = await response.content.read(MAX_RESPONSE_BYTES)
+            result = {"status": response.status, **_decode(raw)}
+            return answer(200 <= response.status < 300, result)
+    except TimeoutError:
+        return answer(False, {"error": f"timed out after {timeout.total:g}s"})
+    except aiohttp.ClientError as err:
+        return answer(False, {"error": f"request failed: {err}"})
+
+
+def _decode(raw: bytes) -> dict[str, Any]:
+    text = raw.decode(errors="replace")
+    try:
+        return {"json": json.loads(text), "text": text[:TEXT_EXCERPT]}
+    except ValueError:
+        return {"json": None, "text": text[:TEXT_EXCERPT]}
