@@ -85,7 +85,7 @@ def test_wire_names_need_a_context() -> None:
     with pytest.raises(ValueError, match=r"<context>\.<Name>"):
 
         class NoContext(Event, wire_name="Bare"):
-            pass
+            """A wire name without a context is refused at class creation."""
 
 
 def test_tests_read_strictly_by_default() -> None:

@@ -15,7 +15,7 @@ from parley.flow_engine.domain.execution.replay import (
     state_at,
     timeline,
 )
-from parley.flow_engine.testing.graphs import edge, graph, node, text
+from parley.flow_engine.testing.graphs import welcome
 from parley.flow_engine.testing.scenarios import unwire
 
 GOLDEN = Path(__file__).with_name("golden")
@@ -70,30 +70,12 @@ def test_against_the_same_version_nothing_diverges() -> None:
 
 def test_against_a_newer_version_shows_where_the_paths_part() -> None:
     events = golden("welcome_reprompt_then_adult")  # the contact answered 30
-    stricter = graph(
-        [
-            text("greet", 'Hello {{contact.name | "there"}}!'),
-            node(
-                "ask",
-                "wait_for_reply",
-                save_to="age",
-                validation={"kind": "number", "reprompt": "A number please"},
-            ),
-            node("adult", "condition", expression="number(vars.age) >= 35"),
-            text("yes", "Welcome aboard"),
-            text("no", "Come back later"),
-            node("bye", "end"),
-        ],
-        [
-            edge("greet", "ask"),
-            edge("ask", "adult", "reply"),
-            edge("ask", "bye", "timeout"),
-            edge("ask", "bye", "invalid"),
-            edge("adult", "yes", "true"),
-            edge("adult", "no", "false"),
-            edge("yes", "bye"),
-            edge("no", "bye"),
-        ],
+    current = welcome()
+    adult = current.node("adult")
+    assert adult is not None
+    older = adult.model_copy(update={"expression": "number(vars.age) >= 35"})
+    stricter = current.model_copy(
+        update={"nodes": tuple(older if n.id == "adult" else n for n in current.nodes)}
     )
     result = against_version(events, stricter, 2)
     assert result.diverges_at is not None

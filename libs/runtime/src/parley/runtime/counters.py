@@ -14,7 +14,7 @@ from nats.js.errors import NotFoundError
 
 
 class CounterError(Exception):
-    pass
+    """The server refused an increment (for example: the subject is not on a counter stream)."""
 
 
 async def increment(

@@ -7,9 +7,7 @@ from collections.abc import Callable
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
-
-class TooMuchContention(Exception):
-    pass
+from parley.runtime.errors import TooMuchContention
 
 
 async def cas_update(

@@ -28,11 +28,11 @@ class PublishFlow(Command, wire_name="flow.PublishFlow", version=1):
 
 
 class ArchiveFlow(Command, wire_name="flow.ArchiveFlow", version=1):
-    pass
+    """Stop new executions from starting; running ones finish on their version."""
 
 
 class UnarchiveFlow(Command, wire_name="flow.UnarchiveFlow", version=1):
-    pass
+    """Make an archived flow editable and startable again."""
 
 
 class DuplicateFlow(Command, wire_name="flow.DuplicateFlow", version=1):

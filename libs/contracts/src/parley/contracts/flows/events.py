@@ -40,4 +40,4 @@ class FlowArchived(Event, wire_name="flow.FlowArchived", version=1):
 
 
 class FlowUnarchived(Event, wire_name="flow.FlowUnarchived", version=1):
-    pass
+    """The flow can be edited and started again."""

@@ -15,6 +15,7 @@ from typing import Generic, Protocol, TypeVar
 
 from parley.contracts.envelope import Envelope
 from parley.contracts.messages import Message
+from parley.runtime.errors import TooMuchContention
 from parley.runtime.eventstore.errors import ConcurrencyError
 from parley.runtime.eventstore.store import AppendResult, EventStore
 
@@ -47,10 +48,6 @@ class Outcome(Generic[S]):
     events: list[Envelope]
     result: AppendResult | None  # None when the decision produced no event
     attempts: int
-
-
-class TooMuchContention(Exception):
-    pass
 
 
 def derived_event_id(cause_id: uuid.UUID, subject: str, index: int) -> uuid.UUID:

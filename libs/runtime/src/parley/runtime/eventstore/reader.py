@@ -26,7 +26,7 @@ class RawStored:
 
 
 class ReadError(Exception):
-    pass
+    """The server answered a direct get with an error status (not 'no more messages')."""
 
 
 @dataclass

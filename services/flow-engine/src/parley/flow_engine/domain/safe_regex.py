@@ -21,7 +21,7 @@ _OPTIONS.log_errors = False  # RE2 would print every refused pattern to stderr
 
 
 class UnsafePattern(ValueError):
-    pass
+    """The pattern or the text cannot be matched safely; the message says which rule."""
 
 
 def pattern_problem(pattern: str) -> str | None:
