@@ -13,13 +13,15 @@ from parley.runtime.eventstore.store import StoredEvent
 from .ledger import Deposited
 
 
+async def create_table(conn: AsyncConnection, schema: str) -> None:
+    """What a service's migration would do for this read model."""
+    await conn.execute(
+        text(f'CREATE TABLE IF NOT EXISTS "{schema}".deposits (seq bigint, amount int)')
+    )
+
+
 class DepositsProjection:
     name = "deposits"
-
-    async def create(self, conn: AsyncConnection, schema: str) -> None:
-        await conn.execute(
-            text(f'CREATE TABLE IF NOT EXISTS "{schema}".deposits (seq bigint, amount int)')
-        )
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         await conn.execute(text(f'TRUNCATE "{schema}".deposits'))

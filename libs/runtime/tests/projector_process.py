@@ -18,7 +18,7 @@ from parley.runtime.db import create_engine
 from parley.runtime.eventstore.store import StoredEvent
 from parley.runtime.projections import ProjectionRunner
 
-from .deposits_projection import DepositsProjection
+from .deposits_projection import DepositsProjection, create_table
 
 
 async def main(argv: list[str]) -> None:
@@ -31,6 +31,8 @@ async def main(argv: list[str]) -> None:
 
     nc = await nats.connect(nats_url)
     engine = create_engine(database_url)
+    async with engine.begin() as conn:
+        await create_table(conn, schema)
     spec = ConsumerSpec(stream, durable, (subject_filter,), backoff=(0.3,))
     runner = ProjectionRunner(nc, engine, schema, DepositsProjection(), spec, after_commit=crash)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, runner.stop)

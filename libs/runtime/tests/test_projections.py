@@ -17,7 +17,7 @@ from parley.runtime.projections import ProjectionRunner, checkpoint
 from parley.runtime.testing.plugin import eventually
 
 from .conftest import FreshStream
-from .deposits_projection import DepositsProjection
+from .deposits_projection import DepositsProjection, create_table
 from .ledger import Deposited
 
 REPO = Path(__file__).resolve().parents[3]
@@ -108,6 +108,8 @@ async def test_rebuild_from_zero_reproduces_the_read_model(
     seqs = await publish_deposits(nc, fresh_stream, 12)
     spec = ConsumerSpec(fresh_stream.name, "deposits", (f"{fresh_stream.context}.evt.>",))
     runner = ProjectionRunner(nc, engine, fresh_schema, DepositsProjection(), spec)
+    async with engine.begin() as conn:
+        await create_table(conn, fresh_schema)
     await runner.setup()
     live = asyncio.create_task(runner.run())
 

@@ -25,15 +25,15 @@ from parley.contracts.registry import Registry
 from parley.contracts.registry import registry as default_registry
 from parley.runtime.consumers import Consumer, ConsumerSpec
 from parley.runtime.eventstore.store import StoredEvent
+from parley.runtime.metrics import ConsumerMetrics
 
 log = structlog.get_logger(__name__)
 
 
 class Projection(Protocol):
-    name: str  # the checkpoint key; unique within the schema
+    """A read model. Its tables come from the service's Alembic migrations, never from here."""
 
-    async def create(self, conn: AsyncConnection, schema: str) -> None:
-        """Create the read-model tables if missing (idempotent)."""
+    name: str  # the checkpoint key; unique within the schema
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         """Delete everything the projection wrote, before a rebuild."""
@@ -75,12 +75,12 @@ class ProjectionRunner:
     consumer: ConsumerSpec
     registry: Registry = default_registry
     after_commit: AfterCommit | None = None  # observability hook, runs before the ack
+    metrics: ConsumerMetrics | None = None
     _current: Consumer | None = field(default=None, init=False)
 
     async def setup(self) -> None:
         async with self.engine.begin() as conn:
             await create_checkpoints(conn, self.schema)
-            await self.projection.create(conn, self.schema)
             await conn.execute(
                 text(
                     f'INSERT INTO "{self.schema}".projection_checkpoints (name, stream)'
@@ -91,7 +91,7 @@ class ProjectionRunner:
 
     async def run(self) -> None:
         await self.setup()
-        self._current = Consumer(self.nc, self.consumer, self._handle)
+        self._current = Consumer(self.nc, self.consumer, self._handle, metrics=self.metrics)
         await self._current.run()
 
     def stop(self) -> None:
@@ -137,7 +137,6 @@ class ProjectionRunner:
             log.info("no consumer to delete before rebuild", durable=self.consumer.durable)
         async with self.engine.begin() as conn:
             await create_checkpoints(conn, self.schema)
-            await self.projection.create(conn, self.schema)
             await self.projection.reset(conn, self.schema)
             await conn.execute(
                 text(f'DELETE FROM "{self.schema}".projection_checkpoints WHERE name = :n'),

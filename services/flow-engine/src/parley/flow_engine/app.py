@@ -5,22 +5,31 @@ Nothing connects at import time; `main` builds everything and hands it to the ru
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from parley.flow_engine import __version__
+from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
+from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
 
 NAME = "flow-engine"
 DESCRIPTION = "Parley flow-engine service: flows, executions, timers and campaigns."
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def build() -> Service:
-    return Service(
+def build(settings: FlowEngineSettings | None = None) -> Service:
+    """The service, wired; settings come from the environment unless given (tests)."""
+    service = Service(
         name=NAME,
         version=__version__,
-        settings=load_settings(FlowEngineSettings),
+        settings=settings or load_settings(FlowEngineSettings),
         description=DESCRIPTION,
+        migrations=MIGRATIONS,
     )
+    service.add_projection(FlowReadModel(), FLOW_READ_MODEL)
+    return service
 
 
 def main() -> None:

@@ -35,6 +35,7 @@ from parley.runtime.health import HealthServer
 from parley.runtime.logs import get_logger
 from parley.runtime.metrics import ConsumerMetrics, ServiceMetrics
 from parley.runtime.migrations import migrate
+from parley.runtime.projections import Projection, ProjectionRunner
 from parley.runtime.readiness import Check, NotReady, Readiness, evaluate
 from parley.runtime.service import checks, connect
 from parley.runtime.settings import ServiceSettings
@@ -113,6 +114,25 @@ class Service:
             service.on_stop.append(stop)
 
         self.on_start.append(start)
+
+    def add_projection(self, projection: Projection, spec: ConsumerSpec) -> ProjectionRunner:
+        """Keep a read model in this service's schema up to date for the service's lifetime.
+        Its tables come from the service's migrations, which run before any start hook."""
+        runner = ProjectionRunner(
+            self.nc, self.engine, self.schema, projection, spec, metrics=self.consumer_metrics
+        )
+
+        async def start(service: Service) -> None:
+            task = asyncio.create_task(runner.run(), name=f"projection {projection.name}")
+
+            async def stop() -> None:
+                runner.stop()
+                await task
+
+            service.on_stop.append(stop)
+
+        self.on_start.append(start)
+        return runner
 
     def stop(self) -> None:
         """Ask `run` to stop; safe to call from a signal handler and more than once."""

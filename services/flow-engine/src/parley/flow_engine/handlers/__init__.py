@@ -1,0 +1,1 @@
+"""Consumers and query endpoints of the flow engine."""
