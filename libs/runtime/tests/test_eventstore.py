@@ -196,3 +196,14 @@ async def test_an_upcaster_turns_a_stored_v1_event_into_v2_on_read(
 
     assert stored.message == AccountOpened(owner="Ada", currency="EUR")
     assert stored.envelope.schema_version == 1  # the log itself is never rewritten
+
+
+async def test_the_same_batch_appended_concurrently_is_stored_once(
+    nc: NatsClient, fresh_stream: FreshStream
+) -> None:
+    store = store_for(nc, fresh_stream)
+    subject = event_subject(fresh_stream.context, WS, "same-batch")
+    batch = [deposit(1), deposit(2)]  # one decision, redelivered to three workers at once
+    results = await asyncio.gather(*(store.append(subject, batch, 0) for _ in range(3)))
+    assert sorted(r.duplicate for r in results) == [False, True, True]
+    assert [e.envelope.event_id for e in await store.load(subject)] == [e.event_id for e in batch]

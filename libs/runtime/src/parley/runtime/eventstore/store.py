@@ -20,6 +20,7 @@ from nats.js import JetStreamContext
 from nats.js.errors import APIError, NotFoundError
 
 from parley.contracts.envelope import Envelope
+from parley.contracts.ids import new_id
 from parley.contracts.messages import Message
 from parley.contracts.registry import Registry
 from parley.contracts.registry import registry as default_registry
@@ -141,7 +142,10 @@ class EventStore:
         # ADR-50 atomic batch: nothing is visible until the commit message, and a failed check
         # on any message discards the whole batch. The first message and the commit are sent as
         # requests so the server can answer errors; the ones between need no round trip.
-        batch_id = str(events[0].event_id)
+        # Fresh for every attempt: two processes retrying the same decision carry the same event
+        # ids, and a shared batch id would merge their messages into one broken server-side
+        # batch. Deduplication is Nats-Msg-Id's job, not the batch id's.
+        batch_id = new_id().hex
         last = len(events)
         reply: Msg | None = None
         for position, event in enumerate(events, start=1):

@@ -39,7 +39,7 @@ from parley.flow_engine.domain import templates
 from parley.flow_engine.domain.execution.interpreter import Run, follow, run_from
 from parley.flow_engine.domain.execution.replies import check_reply
 from parley.flow_engine.domain.execution.scope import scope_of
-from parley.flow_engine.domain.execution.state import Execution
+from parley.flow_engine.domain.execution.state import Execution, evolve
 
 ExecutionInput = (
     StartExecution
@@ -196,3 +196,19 @@ def _release(run: Run, command: ReleaseHandover) -> None:
         raise ExecutionRefused("NOT_IN_HANDOVER", "the execution is not handed over to a person")
     run.emit(HandoverReleased(by=command.by, at=command.at))
     run_from(run, follow(run.state, waiting.node_id, "released"))
+
+
+class ExecutionDecider:
+    """The execution as the runtime's `Decider`, for `parley.runtime.eventstore.execute`."""
+
+    def initial_state(self) -> Execution:
+        return Execution()
+
+    def evolve(self, state: Execution, event: Message) -> Execution:
+        return evolve(state, event)
+
+    def decide(self, state: Execution, command: ExecutionInput) -> Sequence[Message]:
+        return decide(state, command)
+
+    def snapshot(self, state: Execution) -> Message | None:
+        return None  # executions are short logs; loading them is one batched direct get
