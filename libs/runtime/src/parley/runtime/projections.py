@@ -46,6 +46,13 @@ AfterCommit = Callable[[StoredEvent], Awaitable[None]]
 
 
 async def create_checkpoints(conn: AsyncConnection, schema: str) -> None:
+    # Two concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog
+    # ("type already exists"): several projections of one service, or several replicas, start
+    # together. A transaction-scoped advisory lock makes them take turns.
+    await conn.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
+        {"key": f"{schema}.projection_checkpoints"},
+    )
     await conn.execute(
         text(
             f'CREATE TABLE IF NOT EXISTS "{schema}".projection_checkpoints ('

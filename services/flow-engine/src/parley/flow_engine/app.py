@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.flow_engine import __version__
+from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
+from parley.flow_engine.handlers.execution_read_model import ExecutionReadModel
 from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.settings import FlowEngineSettings
@@ -29,6 +31,7 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
         migrations=MIGRATIONS,
     )
     service.add_projection(FlowReadModel(), FLOW_READ_MODEL)
+    service.add_projection(ExecutionReadModel(), EXECUTION_READ_MODEL)
     return service
 
 
