@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -204,10 +206,21 @@ async def tail_shows_marker(stack: Stack) -> str:
     return line.decode()
 
 
-async def test_dev_stack_boots_stops_and_boots_again_on_its_data(tmp_path: Path) -> None:
+@pytest.fixture
+def stack_dir() -> Iterator[Path]:
+    """Outside pytest's tmp root: pytest re-chmods that root to 0700 at every session start,
+    which would lock the unprivileged PostgreSQL user out of its data dir mid-test."""
+    path = Path(tempfile.mkdtemp(prefix="parley-e2e-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+async def test_dev_stack_boots_stops_and_boots_again_on_its_data(stack_dir: Path) -> None:
     stack = Stack(
-        data_dir=tmp_path / "data",
-        log=tmp_path / "dev.log",
+        data_dir=stack_dir / "data",
+        log=stack_dir / "dev.log",
         nats_port=free_port(),
         pg_port=free_port(),
         health_base=free_port_range(SERVICES),

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from parley.contracts.envelope import Envelope
 from parley.contracts.executions.events import ContactSnapshot
 from parley.contracts.executions.inputs import DeliverReply, StartExecution
+from parley.contracts.executions.queries import ContactInspection, InspectContact
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import event_subject
 from parley.flow_engine.app import build
@@ -29,6 +30,7 @@ from parley.runtime.testing.plugin import eventually
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 WS = "ws-console"
+INSPECT = "parley.q.flow-engine.inspect-contact"
 
 
 @pytest.fixture
@@ -105,3 +107,50 @@ async def test_an_execution_and_its_steps_are_projected_as_they_happen(
     )
     assert steps is not None
     assert steps["n"] == len(stored)  # one step row per event, none twice
+
+
+async def test_the_inspector_answers_over_nats_scoped_to_the_workspace(
+    flow_engine: Service, nc: NatsClient, engine: AsyncEngine
+) -> None:
+    store = EventStore(nc, FLOW_ENGINE.name)
+    contact = f"c-{uuid.uuid4().hex[:8]}"
+    execution_id = f"e-{uuid.uuid4().hex[:10]}"
+    start = StartExecution(
+        execution_id=execution_id,
+        flow_id="welcome",
+        flow_version=1,
+        graph=welcome(),
+        contact=ContactSnapshot(contact_id=contact, name="Ada"),
+        trigger="keyword",
+        at=T0,
+    )
+    await execute(
+        store,
+        event_subject("exec", WS, execution_id),
+        ExecutionDecider(),
+        start,
+        cause=Envelope.wrap(start, workspace_id=WS),
+    )
+
+    async def inspect(workspace: str) -> ContactInspection:
+        request = Envelope.wrap(InspectContact(contact_id=contact), workspace_id=workspace)
+        reply = await nc.request(INSPECT, request.to_bytes(), timeout=5)
+        return ContactInspection.model_validate_json(reply.data)
+
+    async def visible() -> bool:
+        return len((await inspect(WS)).active) == 1
+
+    await eventually(visible, timeout=15)
+    [summary] = (await inspect(WS)).active
+    assert (summary.execution_id, summary.current_node, summary.waiting_for) == (
+        execution_id,
+        "ask",
+        "reply",
+    )
+    assert summary.waiting_since is not None
+    assert (await inspect("another-workspace")).active == ()  # never another tenant's data
+
+    bad = await nc.request(INSPECT, b'{"not": "an envelope"}', timeout=5)
+    assert bad.headers is not None
+    assert bad.headers["Nats-Service-Error-Code"] == "400"
+    assert "not a valid query envelope" in bad.headers["Nats-Service-Error"]

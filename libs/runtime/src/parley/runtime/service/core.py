@@ -36,6 +36,7 @@ from parley.runtime.logs import get_logger
 from parley.runtime.metrics import ConsumerMetrics, ServiceMetrics
 from parley.runtime.migrations import migrate
 from parley.runtime.projections import Projection, ProjectionRunner
+from parley.runtime.queries import Q, QueryEndpoint, QueryHandler, query_subject
 from parley.runtime.readiness import Check, NotReady, Readiness, evaluate
 from parley.runtime.service import checks, connect
 from parley.runtime.settings import ServiceSettings
@@ -133,6 +134,19 @@ class Service:
 
         self.on_start.append(start)
         return runner
+
+    def add_query(self, name: str, query: type[Q], handler: QueryHandler[Q]) -> str:
+        """Answer `query` on `parley.q.<service>.<name>` (any one instance answers each request).
+        Returns the subject."""
+        subject = query_subject(self.name, name)
+
+        async def start(service: Service) -> None:
+            await service.micro.add_endpoint(
+                EndpointConfig(name=name, subject=subject, handler=QueryEndpoint(query, handler))
+            )
+
+        self.on_start.append(start)
+        return subject
 
     def stop(self) -> None:
         """Ask `run` to stop; safe to call from a signal handler and more than once."""
