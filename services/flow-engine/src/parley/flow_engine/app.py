@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parley.contracts.executions.queries import InspectContact
+from parley.contracts.executions.queries import GetExecutionReplay, InspectContact
 from parley.flow_engine import __version__
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
 from parley.flow_engine.handlers.execution_read_model import ExecutionReadModel
 from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.handlers.inspector import ContactInspector
+from parley.flow_engine.handlers.replay_queries import ExecutionReplayer
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
@@ -36,6 +37,8 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_projection(ExecutionReadModel(), EXECUTION_READ_MODEL)
     inspector = ContactInspector(service.engine, service.schema)
     service.add_query("inspect-contact", InspectContact, inspector.answer)
+    replayer = ExecutionReplayer(service.nc, service.engine, service.schema)
+    service.add_query("execution-replay", GetExecutionReplay, replayer.answer)
     return service
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -34,3 +35,50 @@ class ContactInspection(Reply, wire_name="exec.ContactInspection", version=1):
     contact_id: str
     active: tuple[ExecutionSummary, ...]  # running or waiting, oldest first
     recent: tuple[ExecutionSummary, ...] = ()  # finished, newest first
+
+
+class GetExecutionReplay(Query, wire_name="exec.GetExecutionReplay", version=1):
+    """An execution's timeline; with `at`, its state after event N; with `against_version`, what
+    that published version would have done with the same recorded inputs."""
+
+    execution_id: str = Field(min_length=1, max_length=128)
+    at: int | None = Field(default=None, ge=0)
+    against_version: int | None = Field(default=None, ge=1)
+
+
+class TimelineStep(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    index: int
+    event: str
+    node_id: str | None
+    at: datetime | None
+    detail: dict[str, Any]
+
+
+class StateSummary(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    after_event: int
+    status: str
+    node_id: str
+    step: int
+    waiting_for: str | None
+    variables: dict[str, Any]
+
+
+class DivergenceReport(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    version: int
+    recorded_path: tuple[str, ...]
+    replayed_path: tuple[str, ...]
+    diverges_at: int | None  # the first differing step; None when the paths are the same
+    recorded_status: str
+    replayed_status: str
+
+
+class ExecutionReplay(Reply, wire_name="exec.ExecutionReplay", version=1):
+    execution_id: str
+    flow_id: str
+    flow_version: int
+    steps: tuple[TimelineStep, ...]
+    state: StateSummary | None = None
+    divergence: DivergenceReport | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.runtime.cli import contracts, dev, events, health, streams
+from parley.runtime.cli import contracts, dev, events, health, replay, streams
 
 app = typer.Typer(
     name="parley",
@@ -18,3 +18,4 @@ app.command()(health.health)
 app.command()(streams.streams)
 app.add_typer(events.app, name="events")
 app.add_typer(contracts.app, name="contracts")
+app.add_typer(replay.app, name="replay")

@@ -1,0 +1,99 @@
+"""`parley replay execution <id>`: an execution's timeline, asked of the flow-engine over NATS."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Annotated
+
+import nats
+import typer
+
+from parley.contracts.envelope import Envelope
+from parley.contracts.executions.queries import ExecutionReplay, GetExecutionReplay
+from parley.runtime.cli.connection import DEFAULT_NATS_URL, NatsUrl, Unreachable, connected
+from parley.runtime.cli.output import table
+from parley.runtime.queries import query_subject
+
+app = typer.Typer(help="Replay what happened.", no_args_is_help=True)
+SUBJECT = query_subject("flow-engine", "execution-replay")
+DETAIL_WIDTH = 100
+
+
+class QueryFailed(Exception):
+    pass
+
+
+async def ask(url: str, workspace: str, query: GetExecutionReplay) -> ExecutionReplay:
+    async with connected(url) as nc:
+        request = Envelope.wrap(query, workspace_id=workspace)
+        try:
+            reply = await nc.request(SUBJECT, request.to_bytes(), timeout=10)
+        except nats.errors.NoRespondersError:
+            raise QueryFailed(
+                f"the flow-engine is not running (nobody answers on {SUBJECT})"
+            ) from None
+        except TimeoutError:
+            raise QueryFailed("the flow-engine did not answer within 10 s") from None
+    headers = reply.headers or {}
+    if "Nats-Service-Error-Code" in headers:
+        code = headers["Nats-Service-Error-Code"]
+        raise QueryFailed(f"{headers.get('Nats-Service-Error', 'error')} ({code})")
+    return ExecutionReplay.model_validate_json(reply.data)
+
+
+def render(replay: ExecutionReplay) -> str:
+    rows = []
+    for step in replay.steps:
+        detail = json.dumps(step.detail, ensure_ascii=False, separators=(",", ":"))
+        if len(detail) > DETAIL_WIDTH:
+            detail = detail[: DETAIL_WIDTH - 1] + "…"
+        when = step.at.strftime("%Y-%m-%d %H:%M:%S") if step.at else ""
+        name = step.event.removeprefix("exec.")
+        rows.append([str(step.index), when, name, step.node_id or "", detail])
+    out = [
+        f"execution {replay.execution_id}: flow {replay.flow_id} v{replay.flow_version}",
+        table(["#", "AT", "EVENT", "NODE", "DETAIL"], rows),
+    ]
+    if replay.state is not None:
+        s = replay.state
+        out.append(
+            f"\nafter event {s.after_event}: {s.status} at node {s.node_id or '-'} (step {s.step})"
+            + (f", waiting for {s.waiting_for}" if s.waiting_for else "")
+            + f"\nvariables: {json.dumps(s.variables, ensure_ascii=False)}"
+        )
+    if replay.divergence is not None:
+        d = replay.divergence
+        where = (
+            "the paths are the same"
+            if d.diverges_at is None
+            else (f"the paths part at step {d.diverges_at + 1}")
+        )
+        out.append(
+            f"\nagainst version {d.version}: {where}"
+            f"\n  recorded (v{replay.flow_version}): {' → '.join(d.recorded_path)} "
+            f"[{d.recorded_status}]"
+            f"\n  replayed (v{d.version}): {' → '.join(d.replayed_path)} [{d.replayed_status}]"
+        )
+    return "\n".join(out)
+
+
+@app.command()
+def execution(
+    execution_id: Annotated[str, typer.Argument(help="The execution to replay.")],
+    workspace: Annotated[str, typer.Option("--workspace", "-w", help="Its workspace id.")],
+    at: Annotated[int | None, typer.Option(help="Also show the state after event N.")] = None,
+    against_version: Annotated[
+        int | None, typer.Option(help="Feed its inputs to this published version and compare.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reply as JSON.")] = False,
+    nats_url: NatsUrl = DEFAULT_NATS_URL,
+) -> None:
+    """Print an execution's timeline: each event with its node, time, inputs and outputs."""
+    query = GetExecutionReplay(execution_id=execution_id, at=at, against_version=against_version)
+    try:
+        replay = asyncio.run(ask(nats_url, workspace, query))
+    except (QueryFailed, Unreachable) as failed:
+        typer.echo(f"parley replay: {failed}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(replay.model_dump_json(indent=2) if as_json else render(replay))
