@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
 from nats.aio.client import Client as NatsClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -19,11 +16,8 @@ from parley.contracts.executions.inputs import DeliverReply, StartExecution
 from parley.contracts.executions.queries import ContactInspection, InspectContact
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import event_subject
-from parley.flow_engine.app import build
 from parley.flow_engine.domain.execution import ExecutionDecider, ExecutionInput
-from parley.flow_engine.settings import FlowEngineSettings
 from parley.flow_engine.testing.graphs import welcome
-from parley.runtime.embedded import free_port
 from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
@@ -31,19 +25,6 @@ from parley.runtime.testing.plugin import eventually
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 WS = "ws-console"
 INSPECT = "parley.q.flow-engine.inspect-contact"
-
-
-@pytest.fixture
-async def flow_engine(nats_url: str, database_url: str) -> AsyncIterator[Service]:
-    settings = FlowEngineSettings(
-        nats_url=nats_url, database_url=database_url, health_port=free_port()
-    )
-    service = build(settings)
-    task = asyncio.create_task(service.run())
-    await eventually(lambda: service.phase == "running", timeout=30)
-    yield service
-    service.stop()
-    await asyncio.wait_for(task, 15)
 
 
 async def one(engine: AsyncEngine, sql: str, **params: Any) -> dict[str, Any] | None:

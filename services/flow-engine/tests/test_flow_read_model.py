@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from nats.aio.client import Client as NatsClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,28 +13,12 @@ from parley.contracts.envelope import Envelope
 from parley.contracts.flows.commands import ArchiveFlow, CreateFlow, PublishFlow, UpdateFlowDraft
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import event_subject
-from parley.flow_engine.app import build
 from parley.flow_engine.domain.flow import FlowCommand, FlowDecider
-from parley.flow_engine.settings import FlowEngineSettings
 from parley.flow_engine.testing.graphs import graph, welcome
 from parley.flow_engine.testing.graphs import text as text_node
-from parley.runtime.embedded import free_port
 from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
-
-
-@pytest.fixture
-async def flow_engine(nats_url: str, database_url: str) -> AsyncIterator[Service]:
-    settings = FlowEngineSettings(
-        nats_url=nats_url, database_url=database_url, health_port=free_port()
-    )
-    service = build(settings)
-    task = asyncio.create_task(service.run())
-    await eventually(lambda: service.phase == "running", timeout=30)
-    yield service
-    service.stop()
-    await asyncio.wait_for(task, 15)
 
 
 async def send(nc: NatsClient, workspace: str, flow_id: str, command: FlowCommand) -> None:

@@ -6,11 +6,9 @@ import asyncio
 import subprocess
 import sys
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from nats.aio.client import Client as NatsClient
 
 from parley.contracts.envelope import Envelope
@@ -22,12 +20,9 @@ from parley.contracts.flows.graph import FlowGraph
 from parley.contracts.messages import Message
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import event_subject
-from parley.flow_engine.app import build
 from parley.flow_engine.domain.execution import ExecutionDecider
 from parley.flow_engine.domain.flow import FlowDecider
-from parley.flow_engine.settings import FlowEngineSettings
 from parley.flow_engine.testing.graphs import welcome
-from parley.runtime.embedded import free_port
 from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
@@ -36,19 +31,6 @@ T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 WS = f"ws-replay-{uuid.uuid4().hex[:6]}"
 SUBJECT = "parley.q.flow-engine.execution-replay"
 PARLEY = str(Path(sys.executable).with_name("parley"))
-
-
-@pytest.fixture
-async def flow_engine(nats_url: str, database_url: str) -> AsyncIterator[Service]:
-    settings = FlowEngineSettings(
-        nats_url=nats_url, database_url=database_url, health_port=free_port()
-    )
-    service = build(settings)
-    task = asyncio.create_task(service.run())
-    await eventually(lambda: service.phase == "running", timeout=30)
-    yield service
-    service.stop()
-    await asyncio.wait_for(task, 15)
 
 
 def stricter() -> FlowGraph:
