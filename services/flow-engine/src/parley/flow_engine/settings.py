@@ -8,3 +8,6 @@ from parley.runtime.settings import Port, ServiceSettings
 class FlowEngineSettings(ServiceSettings):
     # Each service has its own default health port, so all seven run side by side on one host.
     health_port: Port = 9102
+    # HTTP nodes may call private, loopback and link-local addresses only when this is set
+    # (OUTBOUND_ALLOW_PRIVATE=true): for self-hosters whose flows call their own intranet.
+    outbound_allow_private: bool = False

@@ -51,6 +51,7 @@ class MessageSendRequested(Event, wire_name="exec.MessageSendRequested", version
 
     node_id: str
     command_id: str
+    contact_id: str  # the recipient, so the command can leave without reading anything else
     message: dict[str, JsonValue]  # the node's content with every {{ }} rendered
 
 

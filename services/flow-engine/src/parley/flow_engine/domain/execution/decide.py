@@ -144,6 +144,7 @@ def _reply(run: Run, command: DeliverReply) -> None:
         run.emit(
             MessageSendRequested(
                 node_id=node.id,
+                contact_id=run.state.contact.contact_id,
                 command_id=run.command_id(f":r{attempt}"),
                 message=TextContent(body=body).model_dump(mode="json"),
             )

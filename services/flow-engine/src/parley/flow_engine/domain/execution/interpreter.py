@@ -80,6 +80,19 @@ class Run:
         return STOP
 
 
+def wait_token(execution_id: str, step: int) -> str:
+    """The id of a wait's timer or request: a subject token that names its execution."""
+    return f"{execution_id}-{step}"
+
+
+def execution_of(token: str) -> str:
+    """The execution a timer or request id belongs to (the step is the part after the last -)."""
+    execution_id, _, step = token.rpartition("-")
+    if not execution_id or not step.isdigit():
+        raise ValueError(f"{token!r} is not a wait token")
+    return execution_id
+
+
 def follow(state: Execution, node_id: str, port: str) -> str | None:
     for edge in state.graph.edges:
         if edge.source == node_id and edge.port == port:
@@ -113,7 +126,12 @@ def _act(run: Run, node: Node) -> Next:
         if isinstance(node, SendMessageNode):
             message = render_message(node, scope_of(state))
             run.emit(
-                MessageSendRequested(node_id=node.id, command_id=run.command_id(), message=message)
+                MessageSendRequested(
+                    node_id=node.id,
+                    command_id=run.command_id(),
+                    contact_id=state.contact.contact_id,
+                    message=message,
+                )
             )
             return follow(state, node.id, "next")
         if isinstance(node, ConditionNode):
@@ -164,7 +182,7 @@ def _act(run: Run, node: Node) -> Next:
 def _wait(run: Run, node: Node) -> Next:
     """Nodes that pause the execution until an input arrives."""
     state = run.state
-    token = run.command_id().replace(":", "-")  # timer and request ids are subject tokens
+    token = wait_token(state.execution_id, state.step)
     scope = scope_of(state)
     if isinstance(node, WaitForReplyNode):
         timeout_at = run.at + timedelta(seconds=node.timeout_seconds)
