@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,7 @@ from parley.contracts.envelope import Envelope
 from parley.contracts.system import HealthQuery
 from parley.runtime.db import create_engine
 from parley.runtime.embedded import free_port
+from parley.runtime.embedded.ports import bindable, ephemeral_range
 from parley.runtime.testing.plugin import eventually
 
 pytestmark = pytest.mark.e2e
@@ -36,23 +36,13 @@ MARKER_SUBJECT = "crm.evt.e2e.marker"
 
 
 def free_port_range(count: int) -> int:
-    """A base port with `count` free ports after it (the services' health ports)."""
+    """A base port with `count` free ports after it (the services' health ports), all below the
+    ephemeral range so no outgoing connection takes one between the two boots."""
+    low, _ = ephemeral_range()
     for _ in range(50):
         base = free_port()
-        if base + count > 65535:
-            continue
-        socks = []
-        try:
-            for port in range(base, base + count):
-                sock = socket.socket()
-                socks.append(sock)
-                sock.bind(("127.0.0.1", port))
+        if base + count <= low and all(bindable(p) for p in range(base, base + count)):
             return base
-        except OSError:
-            continue
-        finally:
-            for sock in socks:
-                sock.close()
     raise RuntimeError(f"no {count} consecutive free ports found")
 
 

@@ -159,3 +159,24 @@ async def running_engine(nats_url: str, database_url: str) -> AsyncIterator[Serv
     finally:
         service.stop()
         await asyncio.wait_for(task, 15)
+
+
+async def test_an_ai_node_fails_visibly_while_ai_rag_cannot_answer(
+    flow_engine: Service, nc: NatsClient
+) -> None:
+    js = nc.jetstream()
+    await ensure_stream(js, MESSAGING)
+    workspace = f"ws-{uuid.uuid4().hex[:8]}"
+    sent = await sent_to(js, workspace)
+    flow = graph(
+        [
+            node("ai", "ai_answer"),
+            text("yes", "{{vars.answer}}"),
+            text("sorry", "Let me get a colleague"),
+        ],
+        [edge("ai", "yes", "answered"), edge("ai", "sorry", "error")],
+    )
+    execution_id = f"e-{uuid.uuid4().hex[:8]}"
+    await js.publish(input_subject(workspace, execution_id), start(execution_id, workspace, flow))
+    await eventually(lambda: len(sent) == 1, timeout=20)
+    assert sent[0][1].message["body"] == "Let me get a colleague"

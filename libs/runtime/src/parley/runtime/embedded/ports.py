@@ -2,16 +2,51 @@
 
 from __future__ import annotations
 
+import random
 import socket
 import subprocess
 import time
+from pathlib import Path
+
+_LOWEST = 10_000
+_EPHEMERAL_RANGE = Path("/proc/sys/net/ipv4/ip_local_port_range")
+
+
+def ephemeral_range() -> tuple[int, int]:
+    """The ports the kernel hands out as source ports of outgoing connections."""
+    try:
+        low, high = (int(part) for part in _EPHEMERAL_RANGE.read_text().split())
+    except (OSError, ValueError):
+        return 32768, 60999  # Linux's default
+    return low, high
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
+    """A free loopback port below the ephemeral range.
+
+    A port chosen now is bound a moment later (and bound again after a restart); a port from the
+    ephemeral range can be taken meanwhile as the source port of any outgoing connection, such as
+    a service's own connection to NATS or PostgreSQL. Below the range, only a server can take it.
+    """
+    low, _ = ephemeral_range()
+    if low - _LOWEST > 100:
+        for _ in range(200):
+            port = random.randint(_LOWEST, low - 1)
+            if bindable(port):
+                return port
+    with socket.socket() as sock:  # no room below the range: let the kernel choose
         sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+        chosen: int = sock.getsockname()[1]
+        return chosen
+
+
+def bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 def port_open(port: int) -> bool:

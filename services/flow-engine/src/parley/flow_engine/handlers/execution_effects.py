@@ -21,7 +21,7 @@ from parley.contracts.executions.events import (
     MessageSendRequested,
     WaitingForReply,
 )
-from parley.contracts.executions.inputs import DeliverTimer
+from parley.contracts.executions.inputs import DeliverExternalAnswer, DeliverTimer
 from parley.contracts.messaging.commands import SendMessage, command_token
 from parley.contracts.registry import registry
 from parley.contracts.streams import FLOW_ENGINE
@@ -75,8 +75,18 @@ class ExecutionEffects:
             await timers.schedule(
                 js, context="exec", timer_id=event.timer_id, fire_at=fire_at, envelope=fired
             )
-        elif isinstance(event, ExternalCallRequested) and event.call == "http":
-            answer = await http_calls.call(event, at=datetime.now(UTC), policy=self._outbound)
+        elif isinstance(event, ExternalCallRequested):
+            if event.call == "http":
+                answer = await http_calls.call(event, at=datetime.now(UTC), policy=self._outbound)
+            else:
+                # ai-rag does not answer questions yet (issue 9): fail visibly, so the node takes
+                # its error port with this reason in the timeline instead of waiting forever.
+                answer = DeliverExternalAnswer(
+                    request_id=event.request_id,
+                    ok=False,
+                    at=datetime.now(UTC),
+                    result={"error": "AI answers are not available yet in this deployment"},
+                )
             await js.publish(
                 input_subject(envelope.workspace_id, execution_id),
                 envelope.caused(answer).to_bytes(),
