@@ -50,7 +50,7 @@ async def test_a_timer_fires_although_nats_restarted_in_between(tmp_path: Path) 
             except TimeoutError:
                 continue
         assert fired is not None, "the timer never fired"
-        assert datetime.now(UTC) >= fire_at - timedelta(seconds=1)  # not early (second precision)
+        assert datetime.now(UTC) >= fire_at  # never early: the time is rounded up to the second
         assert fired.subject == "timer.fire.exec.ws1.t1"
         assert Envelope.from_bytes(fired.data) == envelope
         await fired.ack()

@@ -89,7 +89,7 @@ async def test_a_delay_pauses_the_execution_and_the_timer_brings_it_back(
     assert first.message["body"] == "Hi Ada"
     assert second.message["body"] == "Still there?"
     assert (first.command_id, second.command_id) == (f"{execution_id}:1", f"{execution_id}:3")
-    assert second_at - first_at >= 1.0  # the 2 s delay, at JetStream's one-second precision
+    assert second_at - first_at >= 1.5  # the 2 s delay (never early), less our own latency
 
 
 @pytest.fixture

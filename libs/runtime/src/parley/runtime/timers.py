@@ -9,7 +9,7 @@ nothing in our services keeps a timer in memory.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from nats.js import JetStreamContext
 
@@ -19,9 +19,13 @@ from parley.contracts.subjects import token
 
 
 def _rfc3339(moment: datetime) -> str:
+    """Whole seconds, as `@at` takes them, rounded up: a timer may fire late, never early."""
     if moment.tzinfo is None:
         raise ValueError("timer times must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(UTC)
+    if utc.microsecond:
+        utc = utc.replace(microsecond=0) + timedelta(seconds=1)
+    return utc.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 async def schedule(
@@ -32,7 +36,8 @@ async def schedule(
     fire_at: datetime,
     envelope: Envelope,
 ) -> None:
-    """Deliver `envelope` at `fire_at` (second precision). Re-scheduling the same id replaces it.
+    """Deliver `envelope` at `fire_at` (rounded up to the second). Re-scheduling the same id
+    replaces it.
 
     The schedule subject holds one message per timer id: publishing again for the same id (a
     redelivered decision, or a moved deadline) replaces the previous schedule instead of adding a
