@@ -27,21 +27,15 @@ from parley.contracts.registry import registry
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import command_subject
 from parley.flow_engine.adapters import http_calls
+from parley.flow_engine.handlers.consumers import engine_consumer
 from parley.flow_engine.handlers.execution_inputs import input_subject
 from parley.runtime import timers
-from parley.runtime.consumers import ConsumerSpec
 from parley.runtime.logs import get_logger
 from parley.runtime.outbound import OutboundPolicy
 
 log = get_logger("parley.flow_engine.effects")
 
-CONSUMER = ConsumerSpec(
-    stream=FLOW_ENGINE.name,
-    durable="execution-effects",
-    filter_subjects=("exec.evt.>",),
-    max_deliver=8,
-    backoff=(0.2, 1.0, 5.0, 30.0),
-)
+CONSUMER = engine_consumer(FLOW_ENGINE.name, "execution-effects", "exec.evt.>")
 
 
 class ExecutionEffects:

@@ -19,19 +19,13 @@ from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import event_subject
 from parley.flow_engine.domain.execution import ExecutionDecider, ExecutionRefused
 from parley.flow_engine.domain.execution.decide import ExecutionInput
-from parley.runtime.consumers import ConsumerSpec
+from parley.flow_engine.handlers.consumers import engine_consumer
 from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.flow_engine.inputs")
 
-CONSUMER = ConsumerSpec(
-    stream=FLOW_ENGINE.name,
-    durable="execution-inputs",
-    filter_subjects=("exec.cmd.>",),
-    max_deliver=8,
-    backoff=(0.2, 1.0, 5.0, 30.0),
-)
+CONSUMER = engine_consumer(FLOW_ENGINE.name, "execution-inputs", "exec.cmd.>")
 
 _INPUTS = get_args(ExecutionInput)  # every input type, from the one union that lists them
 

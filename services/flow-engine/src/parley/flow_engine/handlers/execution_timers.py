@@ -14,17 +14,11 @@ from parley.contracts.executions.inputs import DeliverTimer
 from parley.contracts.registry import registry
 from parley.contracts.streams import TIMERS
 from parley.flow_engine.domain.execution.interpreter import execution_of
+from parley.flow_engine.handlers.consumers import engine_consumer
 from parley.flow_engine.handlers.execution_inputs import input_subject
 from parley.runtime import timers
-from parley.runtime.consumers import ConsumerSpec
 
-CONSUMER = ConsumerSpec(
-    stream=TIMERS.name,
-    durable="execution-timers",
-    filter_subjects=(timers.fire_filter("exec"),),
-    max_deliver=8,
-    backoff=(0.2, 1.0, 5.0, 30.0),
-)
+CONSUMER = engine_consumer(TIMERS.name, "execution-timers", timers.fire_filter("exec"))
 
 
 class ExecutionTimers:
