@@ -21,7 +21,7 @@ DETAIL_WIDTH = 100
 
 
 class QueryFailed(Exception):
-    pass
+    """The flow-engine could not be asked, or answered with an error; the message says which."""
 
 
 async def ask(url: str, workspace: str, query: GetExecutionReplay) -> ExecutionReplay:
