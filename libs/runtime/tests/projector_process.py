@@ -33,7 +33,7 @@ async def main(argv: list[str]) -> None:
     engine = create_engine(database_url)
     async with engine.begin() as conn:
         await create_table(conn, schema)
-    spec = ConsumerSpec(stream, durable, (subject_filter,), backoff=(0.3,))
+    spec = ConsumerSpec(stream, durable, (subject_filter,), backoff=(0.3,), ack_wait=1.0)
     runner = ProjectionRunner(nc, engine, schema, DepositsProjection(), spec, after_commit=crash)
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, runner.stop)
     await runner.run()

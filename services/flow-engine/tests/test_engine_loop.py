@@ -161,16 +161,22 @@ async def running_engine(nats_url: str, database_url: str) -> AsyncIterator[Serv
         await asyncio.wait_for(task, 15)
 
 
-async def test_an_ai_node_fails_visibly_while_ai_rag_cannot_answer(
+async def test_an_unanswered_ai_question_times_out_is_retried_then_takes_the_error_port(
     flow_engine: Service, nc: NatsClient
 ) -> None:
     js = nc.jetstream()
     await ensure_stream(js, MESSAGING)
     workspace = f"ws-{uuid.uuid4().hex[:8]}"
     sent = await sent_to(js, workspace)
+    asked: list[str] = []
+
+    async def question(msg: object) -> None:
+        asked.append(registry.decode(Envelope.from_bytes(msg.data)).request_id)  # type: ignore[attr-defined]
+
+    await js.subscribe(f"ai.cmd.{workspace}.>", cb=question, ordered_consumer=True)
     flow = graph(
         [
-            node("ai", "ai_answer"),
+            node("ai", "ai_answer", timeout_seconds=1, max_attempts=2),
             text("yes", "{{vars.answer}}"),
             text("sorry", "Let me get a colleague"),
         ],
@@ -180,3 +186,4 @@ async def test_an_ai_node_fails_visibly_while_ai_rag_cannot_answer(
     await js.publish(input_subject(workspace, execution_id), start(execution_id, workspace, flow))
     await eventually(lambda: len(sent) == 1, timeout=20)
     assert sent[0][1].message["body"] == "Let me get a colleague"
+    assert asked == [f"{execution_id}-1", f"{execution_id}-1a2"]

@@ -11,12 +11,15 @@ from parley.contracts.envelope import Envelope
 from parley.contracts.executions.events import (
     ContactSnapshot,
     ExecutionFailed,
+    ExternalCallFailed,
+    ExternalCallRequested,
     MessageSendRequested,
     ReplyRejected,
 )
 from parley.contracts.executions.inputs import (
     CancelExecution,
     DeliverExternalAnswer,
+    DeliverMessageStatus,
     DeliverReply,
     DeliverTimer,
     MoveExecution,
@@ -33,6 +36,7 @@ from parley.flow_engine.domain.execution import (
     decide,
     evolve,
 )
+from parley.flow_engine.domain.execution.retries import backoff_seconds
 from parley.flow_engine.testing.graphs import edge, graph, node, text, welcome
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -310,3 +314,92 @@ def test_the_log_replayed_through_json_rebuilds_the_live_state() -> None:
         wire = Envelope.wrap(event, workspace_id="ws").to_bytes()
         rebuilt = evolve(rebuilt, registry.decode(Envelope.from_bytes(wire), strict=True))
     assert rebuilt == run.state
+
+
+def _flaky_call(max_attempts: int, with_error_edge: bool) -> FlowGraph:
+    nodes = [
+        node("call", "http_request", url="https://shop.example/x", max_attempts=max_attempts),
+        text("ok", "done"),
+    ]
+    edges = [edge("call", "ok", "success")]
+    if with_error_edge:
+        nodes.append(text("err", "Try later"))
+        edges.append(edge("call", "err", "error"))
+    return graph(nodes, edges)
+
+
+def _fail(run: Harness, at: datetime, *, retryable: bool = True) -> list[Message]:
+    token = run.state.waiting.token  # type: ignore[union-attr]
+    return run.apply(
+        DeliverExternalAnswer(
+            request_id=token, ok=False, retryable=retryable, result={"error": "HTTP 503"}, at=at
+        )
+    )
+
+
+def test_a_retryable_failure_backs_off_with_jitter_then_tries_again() -> None:
+    run = Harness(_flaky_call(max_attempts=3, with_error_edge=True))
+    run.start()
+    failed = _fail(run, T0)
+    assert isinstance(failed[0], ExternalCallFailed)
+    assert 1.0 <= (failed[0].retry_at - T0).total_seconds() < 2.0  # 2 s ceiling, jitter >= 0.5
+    assert run.state.waiting is not None
+    assert run.state.waiting.kind == "retry"
+    retried = run.apply(DeliverTimer(timer_id=failed[0].retry_timer_id, at=failed[0].retry_at))
+    again = retried[-1]
+    assert isinstance(again, ExternalCallRequested)
+    assert again.attempt == 2
+    assert again.request_id != failed[0].request_id
+    assert again.request["url"] == "https://shop.example/x"
+    second = _fail(run, failed[0].retry_at)
+    assert isinstance(second[0], ExternalCallFailed)
+    assert 2.0 <= (second[0].retry_at - failed[0].retry_at).total_seconds() < 4.0
+    run.apply(DeliverTimer(timer_id=second[0].retry_timer_id, at=second[0].retry_at))
+    _fail(run, second[0].retry_at)  # the third and last attempt
+    assert run.sent() == ["Try later"]
+    assert run.status() == "completed"
+
+
+def test_jitter_spreads_retries_of_different_requests() -> None:
+    delays = {backoff_seconds(1, f"exec-{n}-3") for n in range(50)}
+    assert len(delays) == 50
+    assert all(1.0 <= d < 2.0 for d in delays)
+    assert backoff_seconds(20, "x") <= 300
+
+
+def test_a_final_failure_without_an_error_edge_fails_the_execution_with_the_reason() -> None:
+    run = Harness(_flaky_call(max_attempts=1, with_error_edge=False))
+    run.start()
+    _fail(run, T0)
+    assert run.status() == "failed"
+    failure = run.log[-1]
+    assert isinstance(failure, ExecutionFailed)
+    assert "HTTP 503" in failure.reason
+
+
+def test_a_non_retryable_failure_takes_the_error_port_at_once() -> None:
+    run = Harness(_flaky_call(max_attempts=3, with_error_edge=True))
+    run.start()
+    _fail(run, T0, retryable=False)
+    assert run.sent() == ["Try later"]
+
+
+def test_delivery_statuses_are_recorded_forward_only_even_after_the_end() -> None:
+    run = Harness(graph([text("hi", "Hello")], []))
+    run.start()
+    assert run.status() == "completed"
+    command_id = next(e for e in run.log if isinstance(e, MessageSendRequested)).command_id
+
+    def status(value: str) -> list[Message]:
+        return run.apply(
+            DeliverMessageStatus(command_id=command_id, status=value, at=T0)  # type: ignore[arg-type]
+        )
+
+    assert len(status("delivered")) == 1
+    assert status("sent") == []  # overtaken: delivered already says more
+    assert status("delivered") == []  # a duplicate
+    assert len(status("read")) == 1
+    assert len(status("failed")) == 1
+    assert status("read") == []  # failed is final
+    assert run.state.statuses == {command_id: "failed"}
+    assert run.apply(DeliverMessageStatus(command_id="other:1", status="sent", at=T0)) == []

@@ -14,6 +14,7 @@ from parley.contracts.executions.events import ContactSnapshot
 from parley.contracts.executions.inputs import (
     CancelExecution,
     DeliverExternalAnswer,
+    DeliverMessageStatus,
     DeliverReply,
     DeliverTimer,
     MoveExecution,
@@ -90,7 +91,15 @@ inputs = st.lists(
         st.just(("timer", "current")),
         st.just(("timer", "stale")),
         st.builds(
-            lambda ok, answer: ("answer", ok, answer), st.booleans(), st.sampled_from(["", "42"])
+            lambda ok, answer, retryable: ("answer", ok, answer, retryable),
+            st.booleans(),
+            st.sampled_from(["", "42"]),
+            st.booleans(),
+        ),
+        st.builds(
+            lambda step, status: ("status", step, status),
+            st.integers(1, 4),
+            st.sampled_from(["sent", "delivered", "read", "failed"]),
         ),
         st.just(("release",)),
         st.just(("cancel",)),
@@ -130,10 +139,13 @@ def test_the_state_rebuilt_from_the_log_equals_the_live_state(
                 DeliverExternalAnswer(
                     request_id=token,
                     ok=item[1],
+                    retryable=item[3],
                     result={"answer": item[2], "json": {"data": {"v": item[2]}}},
                     at=at,
                 )
             )
+        elif item[0] == "status":
+            commands.append(DeliverMessageStatus(command_id=f"e1:{item[1]}", status=item[2], at=at))
         elif item[0] == "release":
             commands.append(ReleaseHandover(at=at))
         elif item[0] == "cancel":

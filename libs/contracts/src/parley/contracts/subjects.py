@@ -56,3 +56,8 @@ def snapshot_subject(event_subject_: str) -> str:
 
 def workspace_filter(context: str, kind: Kind, workspace_id: str) -> str:
     return f"{token('context', context)}.{kind}.{token('workspace_id', workspace_id)}.*"
+
+
+def command_token(command_id: str) -> str:
+    """The subject token of a deterministic command id (`exec-1:4` -> `exec-1_4`)."""
+    return command_id.replace(":", "_")

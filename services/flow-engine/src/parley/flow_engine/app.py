@@ -8,15 +8,29 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.contracts.executions.queries import GetExecutionReplay, InspectContact
+from parley.contracts.streams import AI, CRM, MESSAGING
 from parley.flow_engine import __version__
-from parley.flow_engine.handlers import execution_effects, execution_inputs, execution_timers
+from parley.flow_engine.adapters.contact_index import ContactIndex
+from parley.flow_engine.adapters.published_flows import PublishedFlows
+from parley.flow_engine.adapters.routing_log import RoutingLog
+from parley.flow_engine.handlers import (
+    ai_answers,
+    execution_effects,
+    execution_inputs,
+    execution_timers,
+    external_http,
+    inbound_router,
+)
+from parley.flow_engine.handlers.ai_answers import AiAnswers
 from parley.flow_engine.handlers.execution_effects import ExecutionEffects
 from parley.flow_engine.handlers.execution_inputs import ExecutionInputs
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
 from parley.flow_engine.handlers.execution_read_model import ExecutionReadModel
 from parley.flow_engine.handlers.execution_timers import ExecutionTimers
+from parley.flow_engine.handlers.external_http import ExternalHttp
 from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
+from parley.flow_engine.handlers.inbound_router import InboundRouter
 from parley.flow_engine.handlers.inspector import ContactInspector
 from parley.flow_engine.handlers.replay_queries import ExecutionReplayer
 from parley.flow_engine.settings import FlowEngineSettings
@@ -45,10 +59,21 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_query("inspect-contact", InspectContact, inspector.answer)
     replayer = ExecutionReplayer(service.nc, service.engine, service.schema)
     service.add_query("execution-replay", GetExecutionReplay, replayer.answer)
+    # The engine consumes messaging's and ai-rag's events and sends commands to them and to crm;
+    # it creates their streams (from the one catalog, so with the same config) when it starts
+    # before their owners.
+    service.streams = (*service.streams, MESSAGING, AI, CRM)
     outbound = OutboundPolicy(allow_private=service_settings.outbound_allow_private)
-    service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(service.nc).handle)
-    service.add_consumer(execution_effects.CONSUMER, ExecutionEffects(service.nc, outbound).handle)
+    holds = ContactIndex(service.nc, replicas=service_settings.stream_replicas)
+    flows = PublishedFlows(service.engine, service.schema)
+    service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(service.nc, holds).handle)
+    service.add_consumer(execution_effects.CONSUMER, ExecutionEffects(service.nc, flows).handle)
+    service.add_consumer(external_http.CONSUMER, ExternalHttp(service.nc, outbound).handle)
     service.add_consumer(execution_timers.CONSUMER, ExecutionTimers(service.nc).handle)
+    routed = RoutingLog(service.nc, replicas=service_settings.stream_replicas)
+    router = InboundRouter(service.nc, holds, flows, routed)
+    service.add_consumer(inbound_router.CONSUMER, router.handle)
+    service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
     return service
 
 

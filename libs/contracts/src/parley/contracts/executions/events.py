@@ -37,6 +37,9 @@ class ExecutionStarted(Event, wire_name="exec.ExecutionStarted", version=1):
     contact: ContactSnapshot
     trigger: str
     variables: dict[str, JsonValue] = Field(default_factory=dict)
+    # The message that started the run ({"text", "button_id"}), so the first nodes can use
+    # {{reply.text}} (an AI answer to the question that triggered the flow, say).
+    reply: dict[str, str] = Field(default_factory=dict)
     at: datetime
 
 
@@ -69,6 +72,7 @@ class VariableAssigned(Event, wire_name="exec.VariableAssigned", version=1):
 class ContactUpdateRequested(Event, wire_name="exec.ContactUpdateRequested", version=1):
     node_id: str
     command_id: str
+    contact_id: str = ""  # the contact to update, so the command leaves without a lookup
     add_tags: tuple[str, ...] = ()
     remove_tags: tuple[str, ...] = ()
     set_fields: dict[str, str] = Field(default_factory=dict)
@@ -131,6 +135,23 @@ class ExternalCallRequested(Event, wire_name="exec.ExternalCallRequested", versi
     request_id: str
     call: Literal["http", "ai"]
     request: dict[str, JsonValue]
+    attempt: int = Field(default=1, ge=1)
+    # When this attempt counts as unanswered (AI calls; an HTTP call has its own timeout).
+    timeout_at: datetime | None = None
+
+
+class ExternalCallFailed(Event, wire_name="exec.ExternalCallFailed", version=1):
+    """An attempt failed in a way worth retrying; the next one starts when `retry_timer_id`
+    fires at `retry_at` (exponential backoff with jitter)."""
+
+    node_id: str
+    request_id: str
+    attempt: int = Field(ge=1)
+    error: str
+    timed_out: bool = False  # no answer came before the attempt's deadline
+    retry_timer_id: str
+    retry_at: datetime
+    at: datetime
 
 
 class ExternalCallAnswered(Event, wire_name="exec.ExternalCallAnswered", version=1):
@@ -140,9 +161,24 @@ class ExternalCallAnswered(Event, wire_name="exec.ExternalCallAnswered", version
     at: datetime
 
 
+class MessageStatusRecorded(Event, wire_name="exec.MessageStatusRecorded", version=1):
+    """Messaging's word on a message this execution sent; statuses only move forward."""
+
+    command_id: str
+    status: Literal["sent", "delivered", "read", "failed"]
+    provider_message_id: str = ""
+    code: str = ""
+    reason: str = ""
+    at: datetime
+
+
 class FlowJumpRequested(Event, wire_name="exec.FlowJumpRequested", version=1):
+    """The execution ends here and the target flow's latest published version starts for the
+    contact, as it is now (tags and fields updated by this run included)."""
+
     node_id: str
     target_flow: str
+    contact: ContactSnapshot | None = None
 
 
 class MovedToNode(Event, wire_name="exec.MovedToNode", version=1):

@@ -7,7 +7,7 @@ domain, so the decision is a pure function of the log and the input.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -24,6 +24,7 @@ class StartExecution(Command, wire_name="exec.StartExecution", version=1):
     contact: ContactSnapshot
     trigger: str
     variables: dict[str, Any] = Field(default_factory=dict)
+    reply: dict[str, str] = Field(default_factory=dict)  # the message that started it, if any
     at: datetime
 
 
@@ -41,7 +42,19 @@ class DeliverTimer(Command, wire_name="exec.DeliverTimer", version=1):
 class DeliverExternalAnswer(Command, wire_name="exec.DeliverExternalAnswer", version=1):
     request_id: str
     ok: bool
+    retryable: bool = False  # a failure worth another attempt (timeout, 429, 5xx, busy)
     result: dict[str, Any] = Field(default_factory=dict)
+    at: datetime
+
+
+class DeliverMessageStatus(Command, wire_name="exec.DeliverMessageStatus", version=1):
+    """What messaging reported about a message the execution sent."""
+
+    command_id: str
+    status: Literal["sent", "delivered", "read", "failed"]
+    provider_message_id: str = ""
+    code: str = ""
+    reason: str = ""
     at: datetime
 
 

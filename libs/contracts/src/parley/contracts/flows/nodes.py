@@ -102,6 +102,9 @@ class AiAnswerNode(_Node):
     question: str = Field(default="{{reply.text}}", max_length=2000)
     knowledge_base_id: str = Field(default="", max_length=64)
     save_to: VariableName = ""
+    # ai-rag may be busy or down: an attempt unanswered after this long fails and is retried.
+    timeout_seconds: float = Field(default=20, gt=0, le=120)
+    max_attempts: int = Field(default=3, ge=1, le=10)
 
     def ports(self) -> tuple[str, ...]:
         return ("answered", "no_answer", "error")
@@ -114,6 +117,9 @@ class HttpRequestNode(_Node):
     headers: dict[str, str] = Field(default_factory=dict, max_length=30)
     body: str = Field(default="", max_length=20_000)  # JSON text with {{ }} interpolation
     timeout_seconds: float = Field(default=10, gt=0, le=30)
+    # Attempts in all: a timeout, a connection error, a 429 or a 5xx is tried again after an
+    # exponential, jittered backoff; any other answer is final.
+    max_attempts: int = Field(default=3, ge=1, le=10)
     # variable name -> dotted path into the JSON response, e.g. {"order_status": "data.status"}
     response_mapping: dict[str, str] = Field(default_factory=dict, max_length=30)
 

@@ -7,6 +7,9 @@ from typing import Any
 from pydantic import Field
 
 from parley.contracts.messages import Command
+from parley.contracts.subjects import command_token
+
+__all__ = ["SendMessage", "command_token"]
 
 
 class SendMessage(Command, wire_name="messaging.SendMessage", version=1):
@@ -23,8 +26,3 @@ class SendMessage(Command, wire_name="messaging.SendMessage", version=1):
     message: dict[str, Any]
     execution_id: str | None = None
     node_id: str | None = None
-
-
-def command_token(command_id: str) -> str:
-    """The subject token of a command id (`exec-1:4` -> `exec-1_4`)."""
-    return command_id.replace(":", "_")

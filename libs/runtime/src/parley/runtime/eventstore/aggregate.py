@@ -48,6 +48,7 @@ class Outcome(Generic[S]):
     events: list[Envelope]
     result: AppendResult | None  # None when the decision produced no event
     attempts: int
+    before: S  # the state the decision was taken on, for handlers that react to a change
 
 
 def derived_event_id(cause_id: uuid.UUID, subject: str, index: int) -> uuid.UUID:
@@ -73,7 +74,7 @@ async def execute(
             state = decider.evolve(state, stored.message)
         decided = list(decider.decide(state, command))
         if not decided:
-            return Outcome(state, [], None, attempt)
+            return Outcome(state, [], None, attempt, state)
         envelopes = [
             cause.caused(message, event_id=derived_event_id(cause.event_id, subject, i))
             for i, message in enumerate(decided)
@@ -82,6 +83,7 @@ async def execute(
             result = await store.append(subject, envelopes, loaded.version)
         except ConcurrencyError:
             continue
+        before = state
         for message in decided:
             state = decider.evolve(state, message)
         if policy.every is not None and len(loaded.events) + len(decided) >= policy.every:
@@ -90,5 +92,5 @@ async def execute(
                 await store.save_snapshot(
                     subject, cause.caused(snap), at_sequence=result.last_sequence
                 )
-        return Outcome(state, envelopes, result, attempt)
+        return Outcome(state, envelopes, result, attempt, before)
     raise TooMuchContention(f"{subject}: no append succeeded in {max_attempts} attempts")

@@ -3,7 +3,8 @@
 The URL is vetted by the outbound guard first and the connection goes only to the addresses it
 approved (a pinned resolver), so a tenant's flow cannot call into our network. Every outcome,
 including refusals and timeouts, becomes an answer for the node's `error` port with a reason the
-flow author can read in the execution timeline; nothing here raises.
+flow author can read in the execution timeline, marked retryable when another attempt could
+succeed (timeouts, connection errors, 408/425/429/5xx); nothing here raises.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from parley.runtime.outbound import OutboundPolicy, OutboundRefused, VettedTarge
 MAX_RESPONSE_BYTES = 1 << 20
 DEFAULT_POLICY = OutboundPolicy()
 TEXT_EXCERPT = 2000
+# Worth another attempt: the server is busy, overloaded or briefly broken. Any other non-2xx
+# answer would come back the same.
+RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
 class _PinnedResolver(AbstractResolver):
@@ -56,8 +60,12 @@ async def call(
     """Perform the request; `at` is the engine's clock when the answer is recorded."""
     spec = request.request
 
-    def answer(ok: bool, result: dict[str, Any]) -> DeliverExternalAnswer:
-        return DeliverExternalAnswer(request_id=request.request_id, ok=ok, result=result, at=at)
+    def answer(
+        ok: bool, result: dict[str, Any], *, retryable: bool = False
+    ) -> DeliverExternalAnswer:
+        return DeliverExternalAnswer(
+            request_id=request.request_id, ok=ok, retryable=retryable, result=result, at=at
+        )
 
     try:
         target = await vet_url(str(spec["url"]), policy)
@@ -81,12 +89,15 @@ async def call(
             ) as response,
         ):
             raw = await response.content.read(MAX_RESPONSE_BYTES)
-            result = {"status": response.status, **_decode(raw)}
-            return answer(200 <= response.status < 300, result)
+            result: dict[str, Any] = {"status": response.status, **_decode(raw)}
+            if 200 <= response.status < 300:
+                return answer(True, result)
+            result["error"] = f"HTTP {response.status} {response.reason or ''}".strip()
+            return answer(False, result, retryable=response.status in RETRYABLE_STATUSES)
     except TimeoutError:
-        return answer(False, {"error": f"timed out after {timeout.total:g}s"})
+        return answer(False, {"error": f"timed out after {timeout.total:g}s"}, retryable=True)
     except aiohttp.ClientError as err:
-        return answer(False, {"error": f"request failed: {err}"})
+        return answer(False, {"error": f"request failed: {err}"}, retryable=True)
 
 
 def _decode(raw: bytes) -> dict[str, Any]:

@@ -8,6 +8,7 @@ win and the other reload and decide again.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import get_args
 
 from nats.aio.client import Client as NatsClient
@@ -16,8 +17,9 @@ from nats.aio.msg import Msg
 from parley.contracts.envelope import Envelope
 from parley.contracts.registry import registry
 from parley.contracts.streams import FLOW_ENGINE
-from parley.contracts.subjects import event_subject
-from parley.flow_engine.domain.execution import ExecutionDecider, ExecutionRefused
+from parley.contracts.subjects import command_subject, event_subject
+from parley.flow_engine.adapters.contact_index import ContactIndex, HoldKind
+from parley.flow_engine.domain.execution import Execution, ExecutionDecider, ExecutionRefused
 from parley.flow_engine.domain.execution.decide import ExecutionInput
 from parley.flow_engine.handlers.consumers import engine_consumer
 from parley.runtime.eventstore import EventStore, execute
@@ -31,12 +33,26 @@ _INPUTS = get_args(ExecutionInput)  # every input type, from the one union that 
 
 
 def input_subject(workspace_id: str, execution_id: str) -> str:
-    return f"exec.cmd.{workspace_id}.{execution_id}"
+    # Checked tokens: the ids often come from other services' events.
+    return command_subject("exec", workspace_id, execution_id)
+
+
+def hold_of(state: Execution) -> tuple[HoldKind, datetime] | None:
+    """What the execution holds of its contact's conversation, if anything."""
+    waiting = state.waiting
+    if waiting is None or state.since is None:
+        return None
+    if waiting.kind == "reply":
+        return ("reply", state.since)
+    if waiting.kind == "handover":
+        return ("handover", state.since)
+    return None
 
 
 class ExecutionInputs:
-    def __init__(self, nc: NatsClient) -> None:
+    def __init__(self, nc: NatsClient, holds: ContactIndex) -> None:
         self._nc = nc
+        self._holds = holds
         self._decider = ExecutionDecider()
 
     async def handle(self, msg: Msg) -> None:
@@ -48,7 +64,7 @@ class ExecutionInputs:
         subject = event_subject("exec", envelope.workspace_id, execution_id)
         store = EventStore(self._nc, FLOW_ENGINE.name)
         try:
-            await execute(store, subject, self._decider, command, cause=envelope)
+            outcome = await execute(store, subject, self._decider, command, cause=envelope)
         except ExecutionRefused as refused:
             # A support operation that does not apply: recorded in the log line, not retried.
             log.warning(
@@ -57,4 +73,12 @@ class ExecutionInputs:
                 code=refused.code,
                 reason=str(refused),
                 input=envelope.type,
+            )
+            return
+        before, after = hold_of(outcome.before), hold_of(outcome.state)
+        # Nothing decided may be the redelivery of an input whose append landed before a crash
+        # and whose index update did not: set the index from the state then too.
+        if (before != after or not outcome.events) and outcome.state.contact.contact_id:
+            await self._holds.set(
+                envelope.workspace_id, outcome.state.contact.contact_id, execution_id, after
             )

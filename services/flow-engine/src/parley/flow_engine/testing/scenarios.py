@@ -22,6 +22,7 @@ from parley.contracts.executions.events import ContactSnapshot, MessageSendReque
 from parley.contracts.executions.inputs import (
     CancelExecution,
     DeliverExternalAnswer,
+    DeliverMessageStatus,
     DeliverReply,
     DeliverTimer,
     MoveExecution,
@@ -55,6 +56,16 @@ def _start(flow: FlowGraph, contact: ContactSnapshot) -> StartExecution:
         contact=contact,
         trigger="keyword",
         at=T0,
+    )
+
+
+def _busy(at: datetime) -> DeliverExternalAnswer:
+    return DeliverExternalAnswer(
+        request_id=CURRENT,
+        ok=False,
+        retryable=True,
+        result={"status": 503, "error": "HTTP 503 Service Unavailable"},
+        at=at,
     )
 
 
@@ -315,6 +326,47 @@ SCENARIOS: tuple[Scenario, ...] = (
             MoveExecution(node_id="menu", by="agent-2", at=_at(20)),
             DeliverReply(text="PM", button_id="pm", at=_at(25)),
             DeliverTimer(timer_id=CURRENT, at=_at(18 * 60)),
+        ],
+    ),
+    Scenario(
+        "http_retried_then_error_port_with_statuses",
+        lead_capture(),
+        ADA,
+        lambda: [
+            _start(lead_capture(), ADA),
+            DeliverMessageStatus(command_id="exec-1:2", status="sent", at=_at(0.1)),
+            DeliverMessageStatus(command_id="exec-1:2", status="read", at=_at(0.5)),
+            DeliverMessageStatus(command_id="exec-1:2", status="delivered", at=_at(0.6)),
+            DeliverReply(text="Buy", button_id="buy", at=_at(1)),
+            _busy(_at(1)),
+            DeliverTimer(timer_id=CURRENT, at=_at(1.05)),
+            _busy(_at(1.05)),
+            DeliverTimer(timer_id=CURRENT, at=_at(1.2)),
+            _busy(_at(1.2)),
+            DeliverMessageStatus(
+                command_id="exec-1:7",
+                status="failed",
+                code="131047",
+                reason="more than 24 hours since the customer last replied",
+                at=_at(2),
+            ),
+        ],
+    ),
+    Scenario(
+        "ai_timed_out_then_answered_on_retry",
+        faq_with_ai(),
+        BOB,
+        lambda: [
+            _start(faq_with_ai(), BOB),
+            DeliverReply(text="Do you deliver?", at=_at(1)),
+            DeliverTimer(timer_id=CURRENT, at=_at(1.5)),
+            DeliverTimer(timer_id=CURRENT, at=_at(1.6)),
+            DeliverExternalAnswer(
+                request_id=CURRENT,
+                ok=True,
+                result={"answer": "Yes, within 10 km.", "sources": ["delivery.md#2"]},
+                at=_at(1.7),
+            ),
         ],
     ),
     Scenario(

@@ -9,14 +9,18 @@ refused with a code.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from parley.contracts.executions.events import (
     ExecutionCancelled,
     ExecutionStarted,
     ExternalCallAnswered,
+    ExternalCallFailed,
+    ExternalCallRequested,
     HandoverReleased,
     MessageSendRequested,
+    MessageStatusRecorded,
     MovedToNode,
     ReplyAccepted,
     ReplyRejected,
@@ -26,6 +30,7 @@ from parley.contracts.executions.events import (
 from parley.contracts.executions.inputs import (
     CancelExecution,
     DeliverExternalAnswer,
+    DeliverMessageStatus,
     DeliverReply,
     DeliverTimer,
     MoveExecution,
@@ -35,21 +40,27 @@ from parley.contracts.executions.inputs import (
 from parley.contracts.flows.messages import TextContent
 from parley.contracts.flows.nodes import AiAnswerNode, HttpRequestNode, WaitForReplyNode
 from parley.contracts.messages import Message
+from parley.contracts.messaging.events import STATUS_RANK
 from parley.flow_engine.domain import templates
-from parley.flow_engine.domain.execution.interpreter import Run, follow, run_from
+from parley.flow_engine.domain.execution.interpreter import Run, follow, run_from, wait_token
 from parley.flow_engine.domain.execution.replies import check_reply
+from parley.flow_engine.domain.execution.retries import retry_at
 from parley.flow_engine.domain.execution.scope import scope_of
-from parley.flow_engine.domain.execution.state import Execution, evolve
+from parley.flow_engine.domain.execution.state import Execution, Waiting, evolve
 
 ExecutionInput = (
     StartExecution
     | DeliverReply
     | DeliverTimer
     | DeliverExternalAnswer
+    | DeliverMessageStatus
     | CancelExecution
     | MoveExecution
     | ReleaseHandover
 )
+
+
+TIMED_OUT = "no answer in time"
 
 
 class ExecutionRefused(Exception):
@@ -63,6 +74,8 @@ def decide(state: Execution, command: ExecutionInput) -> Sequence[Message]:
         return [] if state.status != "new" else _start(state, command)
     if state.status == "new":
         raise ExecutionRefused("EXECUTION_NOT_FOUND", "no such execution")
+    if isinstance(command, DeliverMessageStatus):
+        return _status(state, command)  # statuses arrive after the end too; they are history
     if state.finished:
         if isinstance(command, CancelExecution | MoveExecution | ReleaseHandover):
             raise ExecutionRefused("EXECUTION_FINISHED", f"the execution is {state.status}")
@@ -97,6 +110,7 @@ def _start(state: Execution, command: StartExecution) -> Sequence[Message]:
             contact=command.contact,
             trigger=command.trigger,
             variables=_initial_variables(command),
+            reply=command.reply,
             at=command.at,
         )
     )
@@ -153,19 +167,100 @@ def _reply(run: Run, command: DeliverReply) -> None:
     run_from(run, follow(run.state, node.id, "invalid"))
 
 
+def _status(state: Execution, command: DeliverMessageStatus) -> Sequence[Message]:
+    if not command.command_id.startswith(f"{state.execution_id}:"):
+        return []  # not a message of this execution
+    current = state.statuses.get(command.command_id)
+    if current is not None and STATUS_RANK[command.status] <= STATUS_RANK[current]:
+        return []  # a duplicate, or a status overtaken by a later one (read before delivered)
+    return [
+        MessageStatusRecorded(
+            command_id=command.command_id,
+            status=command.status,
+            provider_message_id=command.provider_message_id,
+            code=command.code,
+            reason=command.reason,
+            at=command.at,
+        )
+    ]
+
+
 def _timer(run: Run, command: DeliverTimer) -> None:
     waiting = run.state.waiting
     if waiting is None or waiting.token != command.timer_id:
         return  # a timer of a wait that already ended
+    if waiting.kind == "external":
+        _call_failed(run, waiting, {"error": TIMED_OUT, "timed_out": True}, retryable=True)
+        return
     run.emit(TimerElapsed(timer_id=command.timer_id, at=command.at))
+    if waiting.kind == "retry":
+        _retry(run, waiting)
+        return
     port = "timeout" if waiting.kind == "reply" else "next"
     run_from(run, follow(run.state, waiting.node_id, port))
+
+
+def _retry(run: Run, waiting: Waiting) -> None:
+    node = run.state.graph.node(waiting.node_id)
+    attempt = waiting.attempt + 1
+    timeout_at = None
+    if isinstance(node, AiAnswerNode):
+        timeout_at = run.at + timedelta(seconds=node.timeout_seconds)
+    run.emit(
+        ExternalCallRequested(
+            node_id=waiting.node_id,
+            request_id=wait_token(run.state.execution_id, run.state.step, f"a{attempt}"),
+            call="ai" if isinstance(node, AiAnswerNode) else "http",
+            request=waiting.request or {},
+            attempt=attempt,
+            timeout_at=timeout_at,
+        )
+    )
+
+
+def _call_failed(run: Run, waiting: Waiting, result: dict[str, Any], *, retryable: bool) -> None:
+    """A failed attempt: back off and try again while attempts remain, else the error port."""
+    error = str(result.get("error") or "the call failed")
+    node = run.state.graph.node(waiting.node_id)
+    max_attempts = node.max_attempts if isinstance(node, AiAnswerNode | HttpRequestNode) else 1
+    if retryable and waiting.attempt < max_attempts:
+        run.emit(
+            ExternalCallFailed(
+                node_id=waiting.node_id,
+                request_id=waiting.token,
+                attempt=waiting.attempt,
+                error=error,
+                timed_out=bool(result.get("timed_out")),
+                retry_timer_id=wait_token(
+                    run.state.execution_id, run.state.step, f"b{waiting.attempt + 1}"
+                ),
+                retry_at=retry_at(run.at, waiting.attempt, waiting.token),
+                at=run.at,
+            )
+        )
+        return
+    final = {**result, "error": error, "attempts": waiting.attempt}
+    run.emit(ExternalCallAnswered(request_id=waiting.token, port="error", result=final, at=run.at))
+    _continue_at_error(run, waiting.node_id, error)
+
+
+def _continue_at_error(run: Run, node_id: str, error: str) -> None:
+    # A node without an error edge fails the execution with the reason: ending "completed"
+    # would hide a failure from the user looking at the run.
+    target = follow(run.state, node_id, "error")
+    if target is None:
+        run.fail(node_id, f"the call failed and the node has no error path: {error}")
+        return
+    run_from(run, target)
 
 
 def _answer(run: Run, command: DeliverExternalAnswer) -> None:
     waiting = run.state.waiting
     if waiting is None or waiting.kind != "external" or waiting.token != command.request_id:
         return  # a duplicate or stale answer
+    if not command.ok:
+        _call_failed(run, waiting, command.result, retryable=command.retryable)
+        return
     node = run.state.graph.node(waiting.node_id)
     port = "error"
     assignments: dict[str, Any] = {}
@@ -188,6 +283,9 @@ def _answer(run: Run, command: DeliverExternalAnswer) -> None:
     )
     for name, value in assignments.items():
         run.emit(VariableAssigned(node_id=waiting.node_id, name=name, value=value))
+    if port == "error":
+        _continue_at_error(run, waiting.node_id, str(command.result.get("error", "")))
+        return
     run_from(run, follow(run.state, waiting.node_id, port))
 
 

@@ -8,6 +8,7 @@ that is redelivered or retried never sends twice.
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -80,17 +81,24 @@ class Run:
         return STOP
 
 
-def wait_token(execution_id: str, step: int) -> str:
-    """The id of a wait's timer or request: a subject token that names its execution."""
-    return f"{execution_id}-{step}"
+_WAIT_TOKEN = re.compile(r"^(?P<execution>.+)-\d+(?:[ab]\d+)?$")
+
+
+def wait_token(execution_id: str, step: int, suffix: str = "") -> str:
+    """The id of a wait's timer or request: a subject token that names its execution.
+
+    A retried call adds a suffix: `a<n>` for the request of attempt n, `b<n>` for the backoff
+    timer before it, so every attempt and timer of one step has its own id.
+    """
+    return f"{execution_id}-{step}{suffix}"
 
 
 def execution_of(token: str) -> str:
-    """The execution a timer or request id belongs to (the step is the part after the last -)."""
-    execution_id, _, step = token.rpartition("-")
-    if not execution_id or not step.isdigit():
+    """The execution a timer or request id belongs to."""
+    found = _WAIT_TOKEN.match(token)
+    if found is None:
         raise ValueError(f"{token!r} is not a wait token")
-    return execution_id
+    return found["execution"]
 
 
 def follow(state: Execution, node_id: str, port: str) -> str | None:
@@ -153,6 +161,7 @@ def _act(run: Run, node: Node) -> Next:
                 ContactUpdateRequested(
                     node_id=node.id,
                     command_id=run.command_id(),
+                    contact_id=state.contact.contact_id,
                     add_tags=node.add_tags,
                     remove_tags=node.remove_tags,
                     set_fields=fields,
@@ -166,7 +175,11 @@ def _act(run: Run, node: Node) -> Next:
         if isinstance(node, JumpNode):
             if node.target_node:
                 return node.target_node
-            run.emit(FlowJumpRequested(node_id=node.id, target_flow=node.target_flow))
+            run.emit(
+                FlowJumpRequested(
+                    node_id=node.id, target_flow=node.target_flow, contact=state.contact
+                )
+            )
             run.emit(ExecutionCompleted(node_id=node.id, at=run.at))
             return STOP
         if isinstance(node, EndNode):
@@ -211,6 +224,7 @@ def _wait(run: Run, node: Node) -> Next:
                 request_id=token,
                 call="ai",
                 request={"question": question, "knowledge_base_id": node.knowledge_base_id},
+                timeout_at=run.at + timedelta(seconds=node.timeout_seconds),
             )
         )
     else:

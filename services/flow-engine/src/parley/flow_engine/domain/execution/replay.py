@@ -18,7 +18,9 @@ from parley.contracts.executions.events import (
     ExecutionCancelled,
     ExecutionStarted,
     ExternalCallAnswered,
+    ExternalCallFailed,
     HandoverReleased,
+    MessageStatusRecorded,
     MovedToNode,
     NodeEntered,
     ReplyAccepted,
@@ -28,6 +30,7 @@ from parley.contracts.executions.events import (
 from parley.contracts.executions.inputs import (
     CancelExecution,
     DeliverExternalAnswer,
+    DeliverMessageStatus,
     DeliverReply,
     DeliverTimer,
     MoveExecution,
@@ -89,6 +92,7 @@ def recorded_inputs(events: Sequence[Message]) -> list[ExecutionInput]:
                     contact=event.contact,
                     trigger=event.trigger,
                     variables=event.variables,
+                    reply=event.reply,
                     at=event.at,
                 )
             )
@@ -98,10 +102,17 @@ def recorded_inputs(events: Sequence[Message]) -> list[ExecutionInput]:
             inputs.append(DeliverReply(text=event.text, at=event.at))
         elif isinstance(event, TimerElapsed):
             inputs.append(DeliverTimer(timer_id=CURRENT, at=event.at))
-        elif isinstance(event, ExternalCallAnswered):
+        elif isinstance(event, ExternalCallFailed | ExternalCallAnswered):
+            inputs.append(_answer_input(event))
+        elif isinstance(event, MessageStatusRecorded):
             inputs.append(
-                DeliverExternalAnswer(
-                    request_id=CURRENT, ok=event.port != "error", result=event.result, at=event.at
+                DeliverMessageStatus(
+                    command_id=event.command_id,
+                    status=event.status,
+                    provider_message_id=event.provider_message_id,
+                    code=event.code,
+                    reason=event.reason,
+                    at=event.at,
                 )
             )
         elif isinstance(event, ExecutionCancelled):
@@ -111,6 +122,25 @@ def recorded_inputs(events: Sequence[Message]) -> list[ExecutionInput]:
         elif isinstance(event, HandoverReleased):
             inputs.append(ReleaseHandover(by=event.by, at=event.at))
     return inputs
+
+
+def _answer_input(event: ExternalCallFailed | ExternalCallAnswered) -> ExecutionInput:
+    """What delivered an answer or a failure: a timer if the attempt timed out, else an answer."""
+    if isinstance(event, ExternalCallFailed):
+        if event.timed_out:
+            return DeliverTimer(timer_id=CURRENT, at=event.at)
+        return DeliverExternalAnswer(
+            request_id=CURRENT,
+            ok=False,
+            retryable=True,
+            result={"error": event.error},
+            at=event.at,
+        )
+    if event.port == "error" and event.result.get("timed_out"):
+        return DeliverTimer(timer_id=CURRENT, at=event.at)
+    return DeliverExternalAnswer(
+        request_id=CURRENT, ok=event.port != "error", result=event.result, at=event.at
+    )
 
 
 def resolve(command: ExecutionInput, state: Execution) -> ExecutionInput:

@@ -19,9 +19,11 @@ from parley.contracts.executions.events import (
     ExecutionFailed,
     ExecutionStarted,
     ExternalCallAnswered,
+    ExternalCallFailed,
     ExternalCallRequested,
     HandoverReleased,
     HandoverStarted,
+    MessageStatusRecorded,
     MovedToNode,
     NodeEntered,
     ReplyAccepted,
@@ -34,7 +36,7 @@ from parley.contracts.flows.graph import FlowGraph
 from parley.contracts.messages import Message
 
 Status = Literal["new", "running", "waiting", "completed", "failed", "cancelled"]
-WaitKind = Literal["reply", "delay", "handover", "external"]
+WaitKind = Literal["reply", "delay", "handover", "external", "retry"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,10 @@ class Waiting:
     token: str = ""  # the timer id or the request id that ends the wait
     until: datetime | None = None
     rejected: int = 0  # replies refused so far at this Wait for reply
+    # An external call (kind "external", or "retry" while backing off before the next attempt):
+    # the attempt number and the request, so a retry sends the same request again.
+    attempt: int = 1
+    request: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Execution:
     step: int = 0  # NodeEntered count: the basis of deterministic command ids
     waiting: Waiting | None = None
     since: datetime | None = None  # when the current node was entered
+    statuses: dict[str, str] = field(default_factory=dict)  # command id -> delivery status
 
     @property
     def finished(self) -> bool:
@@ -76,6 +83,7 @@ def evolve(state: Execution, event: Message) -> Execution:
             graph=event.graph,
             contact=event.contact,
             variables=dict(event.variables),
+            reply=dict(event.reply),
             node_id=event.graph.entry,
             since=event.at,
         )
@@ -112,8 +120,22 @@ def evolve(state: Execution, event: Message) -> Execution:
     if isinstance(event, HandoverStarted):
         return replace(state, status="waiting", waiting=Waiting("handover", event.node_id))
     if isinstance(event, ExternalCallRequested):
-        wait = Waiting("external", event.node_id, event.request_id)
+        wait = Waiting(
+            "external",
+            event.node_id,
+            event.request_id,
+            until=event.timeout_at,
+            attempt=event.attempt,
+            request=dict(event.request),
+        )
         return replace(state, status="waiting", waiting=wait)
+    if isinstance(event, ExternalCallFailed) and state.waiting is not None:
+        wait = replace(
+            state.waiting, kind="retry", token=event.retry_timer_id, until=event.retry_at
+        )
+        return replace(state, waiting=wait)
+    if isinstance(event, MessageStatusRecorded):
+        return replace(state, statuses={**state.statuses, event.command_id: event.status})
     if isinstance(event, TimerElapsed | HandoverReleased | ExternalCallAnswered):
         return replace(state, status="running", waiting=None)
     if isinstance(event, MovedToNode):

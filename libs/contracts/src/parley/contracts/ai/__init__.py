@@ -1,0 +1,1 @@
+"""AI contracts: questions asked of a workspace's knowledge, and their answers."""

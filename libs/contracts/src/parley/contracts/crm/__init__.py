@@ -1,0 +1,1 @@
+"""CRM contracts: contacts, their tags and fields."""

@@ -1,0 +1,57 @@
+"""ai-rag's answers to the questions AI nodes asked become inputs of their executions.
+
+QuestionAnswered with text takes the node's `answered` port, with an empty answer `no_answer`;
+QuestionFailed is a failed attempt, retried if ai-rag says it may help (busy, timeout).
+"""
+
+from __future__ import annotations
+
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+
+from parley.contracts.ai.events import QuestionAnswered, QuestionFailed
+from parley.contracts.envelope import Envelope
+from parley.contracts.executions.inputs import DeliverExternalAnswer
+from parley.contracts.registry import registry
+from parley.contracts.streams import AI
+from parley.flow_engine.handlers.consumers import engine_consumer, event_type
+from parley.flow_engine.handlers.execution_inputs import input_subject
+
+CONSUMER = engine_consumer(AI.name, "flow-engine-ai-answers", "ai.evt.>")
+_ANSWERS = frozenset({QuestionAnswered.wire_name, QuestionFailed.wire_name})
+
+
+class AiAnswers:
+    def __init__(self, nc: NatsClient) -> None:
+        self._nc = nc
+
+    async def handle(self, msg: Msg) -> None:
+        if event_type(msg) not in _ANSWERS:
+            return
+        envelope = Envelope.from_bytes(msg.data)
+        event = registry.decode(envelope)
+        if not isinstance(event, QuestionAnswered | QuestionFailed) or not event.execution_id:
+            return  # a question someone else asked (the API, the live console)
+        if isinstance(event, QuestionAnswered):
+            answer = DeliverExternalAnswer(
+                request_id=event.request_id,
+                ok=True,
+                result={
+                    "answer": event.answer,
+                    "sources": [s.model_dump(mode="json") for s in event.sources],
+                },
+                at=event.at,
+            )
+        else:
+            answer = DeliverExternalAnswer(
+                request_id=event.request_id,
+                ok=False,
+                retryable=event.retryable,
+                result={"error": event.reason},
+                at=event.at,
+            )
+        await self._nc.jetstream().publish(
+            input_subject(envelope.workspace_id, event.execution_id),
+            envelope.caused(answer).to_bytes(),
+            headers={"Nats-Msg-Id": f"answer:{event.request_id}"},
+        )
