@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parley.contracts.executions.queries import GetExecutionReplay, InspectContact
+from parley.contracts.flows.requests import ChangeFlow
 from parley.contracts.streams import AI, CRM, MESSAGING
 from parley.flow_engine import __version__
 from parley.flow_engine.adapters.contact_index import ContactIndex
@@ -23,11 +24,12 @@ from parley.flow_engine.handlers import (
 )
 from parley.flow_engine.handlers.ai_answers import AiAnswers
 from parley.flow_engine.handlers.execution_effects import ExecutionEffects
-from parley.flow_engine.handlers.execution_inputs import ExecutionInputs
+from parley.flow_engine.handlers.execution_inputs import ExecutionInputs, ExecutionRunner
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
 from parley.flow_engine.handlers.execution_read_model import ExecutionReadModel
 from parley.flow_engine.handlers.execution_timers import ExecutionTimers
 from parley.flow_engine.handlers.external_http import ExternalHttp
+from parley.flow_engine.handlers.flow_commands import FlowCommands
 from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.handlers.inbound_router import InboundRouter
@@ -57,6 +59,7 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_projection(ExecutionReadModel(), EXECUTION_READ_MODEL)
     inspector = ContactInspector(service.engine, service.schema)
     service.add_query("inspect-contact", InspectContact, inspector.answer)
+    service.add_query("change-flow", ChangeFlow, FlowCommands(service.nc).answer)
     replayer = ExecutionReplayer(service.nc, service.engine, service.schema)
     service.add_query("execution-replay", GetExecutionReplay, replayer.answer)
     # The engine consumes messaging's and ai-rag's events and sends commands to them and to crm;
@@ -66,12 +69,13 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     outbound = OutboundPolicy(allow_private=service_settings.outbound_allow_private)
     holds = ContactIndex(service.nc, replicas=service_settings.stream_replicas)
     flows = PublishedFlows(service.engine, service.schema)
-    service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(service.nc, holds).handle)
+    runner = ExecutionRunner(service.nc, holds)
+    service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(runner).handle)
     service.add_consumer(execution_effects.CONSUMER, ExecutionEffects(service.nc, flows).handle)
     service.add_consumer(external_http.CONSUMER, ExternalHttp(service.nc, outbound).handle)
     service.add_consumer(execution_timers.CONSUMER, ExecutionTimers(service.nc).handle)
     routed = RoutingLog(service.nc, replicas=service_settings.stream_replicas)
-    router = InboundRouter(service.nc, holds, flows, routed)
+    router = InboundRouter(service.nc, holds, flows, routed, runner)
     service.add_consumer(inbound_router.CONSUMER, router.handle)
     service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
     return service

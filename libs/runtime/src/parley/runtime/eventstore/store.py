@@ -212,9 +212,10 @@ class EventStore:
             )
         ]
 
-    async def load_aggregate(self, subject: str) -> Loaded:
-        """The latest snapshot, if any, and the events after it."""
-        snapshot = await self._last_snapshot(subject)
+    async def load_aggregate(self, subject: str, *, snapshots: bool = True) -> Loaded:
+        """The latest snapshot, if any, and the events after it. `snapshots=False` skips the
+        snapshot lookup (one round trip) for aggregates that never take any."""
+        snapshot = await self._last_snapshot(subject) if snapshots else None
         after = snapshot.snapshot_of or 0 if snapshot is not None else 0
         events = await self.load(subject, after=after)
         version = events[-1].sequence if events else after

@@ -1,13 +1,15 @@
 """The published flows of a workspace, read from the flows read model, for routing and jumps.
 
 Published versions never change, so their parsed triggers and graphs are cached by
-(workspace, flow, version) for the life of the process; only the list of which version is the
-latest, and which flows are archived, is read on every call. That keeps a routed message to one
-small indexed query however big the graphs are.
+(workspace, flow, version) for the life of the process. Which version is the latest, and which
+flows are archived, is read at most once a second per workspace (`CANDIDATES_TTL`): a busy
+workspace then costs no query per message, and a publish or an archive takes effect within a
+second of reaching the read model, well within the time a person takes to test it.
 """
 
 from __future__ import annotations
 
+import time
 from collections import OrderedDict
 from typing import Any
 
@@ -20,6 +22,7 @@ from parley.flow_engine.domain.triggers import PublishedFlow
 
 _TRIGGERS = TypeAdapter(tuple[Trigger, ...])
 CACHE_SIZE = 4096
+CANDIDATES_TTL = 1.0  # seconds
 
 VersionKey = tuple[str, str, int]  # workspace, flow, version
 
@@ -39,9 +42,21 @@ class PublishedFlows:
         self._schema = schema
         self._triggers = _Lru()
         self._graphs = _Lru()
+        self._candidates: dict[str, tuple[float, list[PublishedFlow]]] = {}
 
     async def candidates(self, workspace_id: str) -> list[PublishedFlow]:
         """The latest published version of every non-archived flow, oldest flow first."""
+        now = time.monotonic()
+        cached = self._candidates.get(workspace_id)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        found = await self._read_candidates(workspace_id)
+        if len(self._candidates) >= CACHE_SIZE:
+            self._candidates.clear()  # crude, but bounded; entries live a second anyway
+        self._candidates[workspace_id] = (now + CANDIDATES_TTL, found)
+        return found
+
+    async def _read_candidates(self, workspace_id: str) -> list[PublishedFlow]:
         async with self._engine.connect() as conn:
             rows = (
                 await conn.execute(

@@ -78,15 +78,25 @@ class RoutingLog:
         return self._bucket
 
     async def once(
-        self, workspace_id: str, message_id: str, route: Callable[[], Awaitable[Routing]]
+        self,
+        workspace_id: str,
+        message_id: str,
+        route: Callable[[], Awaitable[Routing]],
+        *,
+        first_delivery: bool = False,
     ) -> Routing:
-        """The routing of this message: decided by `route` the first time, then remembered."""
+        """The routing of this message: decided by `route` the first time, then remembered.
+
+        On a message's first delivery there is nothing to look up in the common case, so the
+        read is skipped; the create-only write still catches a copy routed elsewhere.
+        """
         kv = await self._kv()
         key = f"{workspace_id}.{hashlib.sha256(message_id.encode()).hexdigest()[:40]}"
-        try:
-            return Routing.from_bytes((await kv.get(key)).value or b"")
-        except KeyNotFoundError:
-            pass
+        if not first_delivery:
+            try:
+                return Routing.from_bytes((await kv.get(key)).value or b"")
+            except KeyNotFoundError:
+                pass
         decided = await route()
         try:
             await kv.create(key, decided.to_bytes())

@@ -6,7 +6,8 @@ waits, deadlines and retries, and the start of the flow a Jump node names. Each 
 idempotent (a Nats-Msg-Id derived from the event, a timer rolled up by its id, a deterministic
 execution id), so a crash between an append and its effect only delays the effect; it is never
 lost and never doubled. HTTP calls are the one effect not made here: they can take seconds, so
-their own consumer (`external_http`) makes them without holding up everyone's messages.
+they are forwarded to `exec.call.<ws>.<request>`, where their own consumer (`external_http`)
+makes them without holding up everyone's messages.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from parley.contracts.subjects import command_subject, command_token
 from parley.flow_engine.adapters.published_flows import PublishedFlows
 from parley.flow_engine.handlers.consumers import engine_consumer, event_type
 from parley.flow_engine.handlers.execution_inputs import input_subject
+from parley.flow_engine.handlers.external_http import call_subject
 from parley.runtime import timers
 from parley.runtime.logs import get_logger
 
@@ -109,6 +111,12 @@ class ExecutionEffects:
             await _timer(js, envelope, event.retry_timer_id, event.retry_at)
         elif isinstance(event, ExternalCallRequested) and event.call == "ai":
             await self._ask(js, envelope, event, execution_id)
+        elif isinstance(event, ExternalCallRequested):
+            await js.publish(
+                call_subject(ws, event.request_id),
+                msg.data,
+                headers={"Nats-Msg-Id": f"call:{event.request_id}"},
+            )
         elif isinstance(event, FlowJumpRequested):
             await self._jump(js, envelope, event, execution_id)
 

@@ -4,6 +4,9 @@ Redelivery is safe: event ids derive from the input's envelope id, and an input 
 decides nothing on reload. Two engine processes sharing this durable consumer never take the
 same message at once, and if they race on one execution, the expected-sequence append lets one
 win and the other reload and decide again.
+
+`ExecutionRunner` is that decide-append-index step on its own, so the inbound router can start a
+triggered execution directly rather than through one more hop of the stream.
 """
 
 from __future__ import annotations
@@ -49,22 +52,19 @@ def hold_of(state: Execution) -> tuple[HoldKind, datetime] | None:
     return None
 
 
-class ExecutionInputs:
+class ExecutionRunner:
     def __init__(self, nc: NatsClient, holds: ContactIndex) -> None:
-        self._nc = nc
+        self._store = EventStore(nc, FLOW_ENGINE.name)
         self._holds = holds
         self._decider = ExecutionDecider()
 
-    async def handle(self, msg: Msg) -> None:
-        envelope = Envelope.from_bytes(msg.data)
-        command = registry.decode(envelope)
-        if not isinstance(command, _INPUTS):
-            raise TypeError(f"{envelope.type} is not an execution input")
-        execution_id = msg.subject.split(".")[3]
-        subject = event_subject("exec", envelope.workspace_id, execution_id)
-        store = EventStore(self._nc, FLOW_ENGINE.name)
+    async def apply(
+        self, workspace_id: str, execution_id: str, command: ExecutionInput, cause: Envelope
+    ) -> None:
+        """Decide `command` (carried by `cause`) on the execution, append, update its hold."""
+        subject = event_subject("exec", workspace_id, execution_id)
         try:
-            outcome = await execute(store, subject, self._decider, command, cause=envelope)
+            outcome = await execute(self._store, subject, self._decider, command, cause=cause)
         except ExecutionRefused as refused:
             # A support operation that does not apply: recorded in the log line, not retried.
             log.warning(
@@ -72,13 +72,25 @@ class ExecutionInputs:
                 execution_id=execution_id,
                 code=refused.code,
                 reason=str(refused),
-                input=envelope.type,
+                input=cause.type,
             )
             return
         before, after = hold_of(outcome.before), hold_of(outcome.state)
         # Nothing decided may be the redelivery of an input whose append landed before a crash
         # and whose index update did not: set the index from the state then too.
-        if (before != after or not outcome.events) and outcome.state.contact.contact_id:
-            await self._holds.set(
-                envelope.workspace_id, outcome.state.contact.contact_id, execution_id, after
-            )
+        contact_id = outcome.state.contact.contact_id
+        if (before != after or not outcome.events) and contact_id:
+            await self._holds.set(workspace_id, contact_id, execution_id, after)
+
+
+class ExecutionInputs:
+    def __init__(self, runner: ExecutionRunner) -> None:
+        self._runner = runner
+
+    async def handle(self, msg: Msg) -> None:
+        envelope = Envelope.from_bytes(msg.data)
+        command = registry.decode(envelope)
+        if not isinstance(command, _INPUTS):
+            raise TypeError(f"{envelope.type} is not an execution input")
+        execution_id = msg.subject.split(".")[3]
+        await self._runner.apply(envelope.workspace_id, execution_id, command, envelope)

@@ -35,7 +35,7 @@ from parley.flow_engine.adapters.published_flows import PublishedFlows
 from parley.flow_engine.adapters.routing_log import Routing, RoutingLog, Start
 from parley.flow_engine.domain.triggers import ButtonReply, InboundText, select_flows
 from parley.flow_engine.handlers.consumers import engine_consumer, event_type
-from parley.flow_engine.handlers.execution_inputs import input_subject
+from parley.flow_engine.handlers.execution_inputs import ExecutionRunner, input_subject
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.flow_engine.routing")
@@ -54,12 +54,18 @@ def triggered_execution_id(workspace_id: str, message_id: str, flow_id: str) -> 
 
 class InboundRouter:
     def __init__(
-        self, nc: NatsClient, holds: ContactIndex, flows: PublishedFlows, routed: RoutingLog
+        self,
+        nc: NatsClient,
+        holds: ContactIndex,
+        flows: PublishedFlows,
+        routed: RoutingLog,
+        runner: ExecutionRunner,
     ) -> None:
         self._nc = nc
         self._holds = holds
         self._flows = flows
         self._log = routed
+        self._runner = runner
 
     async def handle(self, msg: Msg) -> None:
         if event_type(msg) not in _ROUTED:
@@ -67,7 +73,7 @@ class InboundRouter:
         envelope = Envelope.from_bytes(msg.data)
         event = registry.decode(envelope)
         if isinstance(event, InboundMessageReceived):
-            await self._route(envelope, event)
+            await self._route(envelope, event, first_delivery=msg.metadata.num_delivered == 1)
         elif isinstance(event, _STATUSES) and event.execution_id:
             status = DeliverMessageStatus(
                 command_id=event.command_id,
@@ -84,9 +90,16 @@ class InboundRouter:
                 f"status:{event.command_id}:{status.status}",
             )
 
-    async def _route(self, envelope: Envelope, inbound: InboundMessageReceived) -> None:
+    async def _route(
+        self, envelope: Envelope, inbound: InboundMessageReceived, *, first_delivery: bool
+    ) -> None:
         ws = envelope.workspace_id
-        routing = await self._log.once(ws, inbound.message_id, lambda: self._decide(ws, inbound))
+        routing = await self._log.once(
+            ws,
+            inbound.message_id,
+            lambda: self._decide(ws, inbound),
+            first_delivery=first_delivery,
+        )
         if routing.held_by is not None:
             log.info(
                 "inbound left to the person handling the contact",
@@ -146,9 +159,9 @@ class InboundRouter:
             reply={"text": inbound.text, "button_id": inbound.button_id},
             at=inbound.at,
         )
-        await self._publish(
-            ws, start.execution_id, envelope.caused(command), f"start:{start.execution_id}"
-        )
+        # Started here rather than sent through `exec.cmd`: one hop less for every new run. A
+        # redelivered message finds the execution started and decides nothing.
+        await self._runner.apply(ws, start.execution_id, command, envelope.caused(command))
 
     async def _publish(self, ws: str, execution_id: str, command: Envelope, msg_id: str) -> None:
         await self._nc.jetstream().publish(
