@@ -1,18 +1,24 @@
-"""`parley replay execution <id>`: an execution's timeline, asked of the flow-engine over NATS."""
+"""`parley replay execution <id>`: an execution's timeline, asked of the flow-engine over NATS.
+`parley replay projections <service>`: rebuild a service's read models (see `cli/rebuild.py`)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import sys
 from typing import Annotated
 
 import nats
+import structlog
 import typer
+from sqlalchemy.exc import SQLAlchemyError
 
 from parley.contracts.envelope import Envelope
 from parley.contracts.executions.queries import ExecutionReplay, GetExecutionReplay
+from parley.runtime.cli import rebuild
 from parley.runtime.cli.connection import DEFAULT_NATS_URL, NatsUrl, Unreachable, connected
 from parley.runtime.cli.output import table
+from parley.runtime.logs import configure_logging
 from parley.runtime.queries import query_subject
 
 app = typer.Typer(help="Replay what happened.", no_args_is_help=True)
@@ -97,3 +103,54 @@ def execution(
         typer.echo(f"parley replay: {failed}", err=True)
         raise typer.Exit(1) from None
     typer.echo(replay.model_dump_json(indent=2) if as_json else render(replay))
+
+
+@app.command()
+def projections(
+    service: Annotated[str, typer.Argument(help="The service, e.g. flow-engine.")],
+    only: Annotated[
+        list[str] | None,
+        typer.Option("--projection", "-p", help="Only this projection (repeatable)."),
+    ] = None,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds to wait for the rebuilds to finish.")
+    ] = 600.0,
+    nats_url: NatsUrl = DEFAULT_NATS_URL,
+) -> None:
+    """Rebuild a service's read models from its streams.
+
+    When the service runs, the replica leading each projection empties it and replays the stream
+    into it, then goes on live. When none runs, this command does it, with the service's settings
+    from the environment (DATABASE_URL ...), holding the lease a starting replica would need.
+    """
+
+    def progress(line: str) -> None:
+        typer.echo(line, err=True)
+
+    def quiet_logs() -> None:
+        # Rebuilding here runs the service's own code: its logs go to stderr, off the table.
+        if not structlog.is_configured():
+            configure_logging("parley-cli", level="WARNING", fmt="console", stream=sys.stderr)
+
+    try:
+        rows = asyncio.run(
+            rebuild.rebuild(
+                service,
+                only or (),
+                nats_url=nats_url,
+                timeout=timeout,
+                progress=progress,
+                before_offline=quiet_logs,
+            )
+        )
+    except (rebuild.RebuildFailed, Unreachable) as failed:
+        typer.echo(f"parley replay: {failed}", err=True)
+        raise typer.Exit(1) from None
+    except (SQLAlchemyError, OSError) as failed:
+        typer.echo(f"parley replay: cannot use the service's database: {failed}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(rebuild.render(service, rows))
+    failed_rows = [row.projection for row in rows if not row.ok]
+    if failed_rows:
+        typer.echo(f"parley replay: not rebuilt: {', '.join(failed_rows)}", err=True)
+        raise typer.Exit(1)

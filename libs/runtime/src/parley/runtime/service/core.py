@@ -35,6 +35,7 @@ from parley.runtime.health import HealthServer
 from parley.runtime.logs import get_logger
 from parley.runtime.metrics import ConsumerMetrics, ServiceMetrics
 from parley.runtime.migrations import migrate
+from parley.runtime.projection_admin import ProjectionAdmin
 from parley.runtime.projections import Projection, ProjectionRunner
 from parley.runtime.queries import Q, QueryEndpoint, QueryHandler, query_subject
 from parley.runtime.readiness import Check, NotReady, Readiness, evaluate
@@ -78,6 +79,7 @@ class Service:
         # Hooks for the features later issues add: consumers, projections, query endpoints.
         self.on_start: list[StartHook] = []
         self.on_stop: list[StopHook] = []
+        self.projections: list[ProjectionRunner] = []
         self.checks: dict[str, Check] = {
             "startup": self._startup_check,
             "nats": checks.nats_check(self.nc),
@@ -118,10 +120,13 @@ class Service:
 
     def add_projection(self, projection: Projection, spec: ConsumerSpec) -> ProjectionRunner:
         """Keep a read model in this service's schema up to date for the service's lifetime.
-        Its tables come from the service's migrations, which run before any start hook."""
+        Its tables come from the service's migrations, which run before any start hook. With
+        several replicas, the one holding the projection's lease applies it, the others stand
+        by; `parley replay projections` asks that one to rebuild it."""
         runner = ProjectionRunner(
             self.nc, self.engine, self.schema, projection, spec, metrics=self.consumer_metrics
         )
+        self.projections.append(runner)
 
         async def start(service: Service) -> None:
             task = asyncio.create_task(runner.run(), name=f"projection {projection.name}")
@@ -205,6 +210,10 @@ class Service:
             await hook(self)
         for stop_hook in self.on_stop:
             undo.push_async_callback(self._step, "stop hook", stop_hook)
+        # Subscribed last, so it is the first thing stopped: no rebuild starts during a stop.
+        admin = ProjectionAdmin(self.nc, self.name, self.instance_id, self.projections)
+        await admin.start()
+        undo.push_async_callback(self._step, "projection admin", admin.stop)
         self.phase = "running"
         self.metrics.up.set(1)
 
