@@ -6,6 +6,7 @@ Figures:
 - appends/s with an expected sequence on ONE subject (each append waits for the previous ack:
   this is the latency-bound case of one busy aggregate);
 - appends/s with an expected sequence over 1,000 subjects (many aggregates at once);
+- decisions/s of one event and of six (one commit message), 16 in flight on fresh subjects;
 - time to load a 10,000-event subject (batched direct gets, decode, upcast);
 - baselines: raw `js.publish_async` throughput, raw sequential `js.publish` (the same
   round-trip-per-message shape as one subject), and a raw pull consumer's fetch of 10,000 messages.
@@ -85,6 +86,23 @@ async def bench_many_subjects(nc: NatsClient, count: int, subjects: int = 1000) 
     return per_subject * subjects / await timed(run)
 
 
+async def bench_decisions(nc: NatsClient, size: int, count: int = 1500) -> float:
+    """Decisions of `size` events on fresh subjects, 16 in flight: appends/s. A decision of
+    several events is one commit message; this shows what that costs against one event."""
+    prefix = await fresh(nc, f"B_DEC{size}")
+    store = EventStore(nc, f"B_DEC{size}")
+    gate = asyncio.Semaphore(16)
+
+    async def one(i: int) -> None:
+        async with gate:
+            await store.append(f"{prefix}.evt.bench.d{i}", [tick(n) for n in range(size)], 0)
+
+    async def run() -> None:
+        await asyncio.gather(*(one(i) for i in range(count)))
+
+    return count / await timed(run)
+
+
 async def bench_load(nc: NatsClient, count: int) -> tuple[float, float]:
     prefix = await fresh(nc, "B_LOAD")
     js = nc.jetstream()
@@ -148,6 +166,8 @@ async def main(events: int) -> None:
             raw_seq = await baseline_publish_sequential(nc, events)
             one = await bench_one_subject(nc, events)
             many = await bench_many_subjects(nc, events * 5)
+            single = await bench_decisions(nc, 1)
+            sixfold = await bench_decisions(nc, 6)
             load_s, fetch_s = await bench_load(nc, 10_000)
             await nc.close()
         finally:
@@ -163,6 +183,10 @@ async def main(events: int) -> None:
     print(
         f"  append w/ expected seq, 1000 subj  {many:10,.0f} ev/s    "
         f"{many / raw_async:.2f}x publish_async"
+    )
+    print(
+        f"  decisions of 1 event, 16 in flight {single:10,.0f} /s      "
+        f"of 6 events (one commit): {sixfold:,.0f} /s ({sixfold / single:.2f}x)"
     )
     print(
         f"  load 10,000-event subject          {load_s * 1000:10,.1f} ms      "

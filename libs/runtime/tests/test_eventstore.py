@@ -116,13 +116,19 @@ async def test_retry_of_an_append_whose_ack_was_lost_is_a_duplicate_not_a_confli
     assert len(await store.load(subject)) == 3
 
 
-async def test_a_multi_event_decision_is_one_atomic_batch_refused_whole_on_conflict(
+async def test_a_multi_event_decision_is_one_message_refused_whole_on_conflict(
     nc: NatsClient, fresh_stream: FreshStream
 ) -> None:
     store = store_for(nc, fresh_stream)
     subject = event_subject(fresh_stream.context, WS, "batch")
     result = await store.append(subject, [deposit(1), deposit(2), deposit(3)], 0)
-    assert result.last_sequence - result.first_sequence == 2
+    assert result.last_sequence == result.first_sequence  # one commit message
+    loaded = await store.load(subject)
+    assert [(e.sequence, e.position) for e in loaded] == [
+        (result.last_sequence, n) for n in range(3)
+    ]
+    raw = await nc.jetstream().get_last_msg(fresh_stream.name, subject)
+    assert (raw.headers or {})["Parley-Type"] == ",".join(["test.Deposited"] * 3)
 
     with pytest.raises(ConcurrencyError):
         await store.append(subject, [deposit(4), deposit(5)], 0)  # stale expectation

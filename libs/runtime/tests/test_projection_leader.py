@@ -145,8 +145,8 @@ async def test_a_killed_leader_is_replaced_and_what_it_fetched_is_not_overtaken(
     first = await publish_deposits(nc, fresh_stream, 40)
     crash_at = first[11]
     async with replicas(nats_url, engine, fresh_schema, fresh_stream) as group:
-        # A leader in its own process fetches a whole batch, commits up to `crash_at` and is
-        # SIGKILLed before acknowledging it: the rest of its batch stays delivered, unacked.
+        # A leader in its own process fetches a batch, commits it and is SIGKILLed (at
+        # `crash_at`, inside that batch) before acknowledging it: the batch stays unacked.
         leader = projector(nats_url, database_url, fresh_schema, fresh_stream, crash_at)
 
         async def leading() -> bool:
@@ -155,6 +155,9 @@ async def test_a_killed_leader_is_replaced_and_what_it_fetched_is_not_overtaken(
         await eventually(leading, timeout=30)
         standby = await group.start("standby")
         assert await asyncio.to_thread(leader.wait, 30) == -9
+        # The leader committed its batches up to and including the one holding `crash_at`.
+        done_at_crash = await checkpoint(engine, fresh_schema, "deposits")
+        assert done_at_crash >= crash_at
         # New events arrive while the standby takes over; they must not jump the queue.
         second = await publish_deposits(nc, fresh_stream, 40)
         await eventually(lambda: standby.leading)
@@ -162,7 +165,7 @@ async def test_a_killed_leader_is_replaced_and_what_it_fetched_is_not_overtaken(
 
     stored = await rows(engine, fresh_schema)
     assert sorted(seq for seq, _ in stored) == first + second
-    assert sorted(group.applied["standby"]) == [s for s in first + second if s > crash_at]
+    assert sorted(group.applied["standby"]) == [s for s in first + second if s > done_at_crash]
 
 
 async def test_a_leader_that_loses_its_session_stops_and_the_lease_moves(

@@ -33,6 +33,9 @@ from parley.runtime.tracing import extract_context
 log = structlog.get_logger(__name__)
 
 Handler = Callable[[Msg], Awaitable[None]]
+# Handles a whole fetched batch at once (one transaction for all of it, say). If it raises, the
+# batch is handled again message by message by the ordinary handler, which isolates the bad one.
+BatchHandler = Callable[[list[Msg]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,7 @@ class Consumer:
     spec: ConsumerSpec
     handler: Handler
     metrics: ConsumerMetrics | None = None
+    batch_handler: BatchHandler | None = None
     tracer: Tracer = field(default_factory=lambda: trace.get_tracer("parley.runtime"))
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
@@ -120,6 +124,8 @@ class Consumer:
         self._stopping.set()
 
     async def _process_batch(self, messages: list[Msg]) -> None:
+        if self.batch_handler is not None and len(messages) > 1 and await self._whole(messages):
+            return
         if self.spec.lanes == 1 or len(messages) == 1:
             for msg in messages:
                 await self._process(msg)
@@ -135,6 +141,36 @@ class Consumer:
         # The whole batch finishes before the next fetch, so a subject's next message never
         # overtakes one still in flight in another batch.
         await asyncio.gather(*(drain(lane) for lane in lanes.values()))
+
+    async def _whole(self, messages: list[Msg]) -> bool:
+        """Run the batch handler; True if it took the batch (and every message is acked)."""
+        assert self.batch_handler is not None
+        started = time.perf_counter()
+        with self.tracer.start_as_current_span(
+            f"consume {self.spec.stream}/{self.spec.durable} batch",
+            context=extract_context(messages[0].headers),
+            kind=SpanKind.CONSUMER,
+            attributes={"messaging.batch.message_count": len(messages)},
+        ) as span:
+            try:
+                await self.batch_handler(messages)
+            except Exception as err:  # noqa: BLE001 - retried one by one, which isolates it
+                span.record_exception(err)
+                log.warning(
+                    "batch failed, handling it message by message",
+                    durable=self.spec.durable,
+                    messages=len(messages),
+                    error=repr(err),
+                )
+                return False
+        for msg in messages:
+            await msg.ack()
+        if self.metrics is not None:
+            each = (time.perf_counter() - started) / len(messages)
+            self.metrics.handled.labels(self.spec.durable, "ok").inc(len(messages))
+            for _ in messages:
+                self.metrics.duration.labels(self.spec.durable).observe(each)
+        return True
 
     async def _process(self, msg: Msg) -> None:
         # The span continues the trace of whoever published the message (`traceparent`).

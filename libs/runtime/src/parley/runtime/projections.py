@@ -26,7 +26,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import structlog
 from nats.aio.client import Client as NatsClient
@@ -37,11 +37,10 @@ from opentelemetry import trace
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from parley.contracts.envelope import Envelope
 from parley.contracts.registry import Registry
 from parley.contracts.registry import registry as default_registry
 from parley.runtime.consumers import Consumer, ConsumerSpec, dead_letter
-from parley.runtime.eventstore.store import StoredEvent
+from parley.runtime.eventstore.store import StoredEvent, decode_stored
 from parley.runtime.metrics import ConsumerMetrics
 from parley.runtime.projection_lease import Lease, lease_key, wait_event, wait_for_lease
 
@@ -60,6 +59,16 @@ class Projection(Protocol):
 
     async def apply(self, conn: AsyncConnection, schema: str, event: StoredEvent) -> None:
         """Write the effect of one event; runs inside the checkpoint's transaction."""
+
+
+@runtime_checkable
+class BatchProjection(Projection, Protocol):
+    """A read model that can write a batch of events with fewer statements than one by one.
+    `apply_batch(events)` must leave the tables exactly as `apply` on each event in turn."""
+
+    async def apply_batch(
+        self, conn: AsyncConnection, schema: str, events: list[StoredEvent]
+    ) -> None: ...
 
 
 AfterCommit = Callable[[StoredEvent], Awaitable[None]]
@@ -321,7 +330,10 @@ class ProjectionRunner:
         async def handle(msg: Msg) -> None:
             await self._handle(term, interrupt, msg)
 
-        consumer = Consumer(self.nc, spec, handle, metrics=self.metrics)
+        async def handle_batch(messages: list[Msg]) -> None:
+            await self._handle_batch(term, messages)
+
+        consumer = Consumer(self.nc, spec, handle, metrics=self.metrics, batch_handler=handle_batch)
         task = asyncio.create_task(consumer.run(), name=f"projection {self.name}")
         task.add_done_callback(lambda _: term.wake.set())
         log.info("projection consuming", projection=self.name, from_sequence=start)
@@ -375,8 +387,8 @@ class ProjectionRunner:
         while True:
             attempt += 1
             try:
-                event = self._decode(msg)
-                applied = await self._apply(term.lease, event)
+                events = self._decode(msg)
+                applied = await self._apply(term.lease, events)
                 break
             except Exception as err:
                 if not await term.lease.alive():
@@ -400,24 +412,52 @@ class ProjectionRunner:
                 if await wait_event(interrupt, delay):
                     raise _Abandoned(f"{self.name}: interrupted at sequence {sequence}") from err
         if applied:
-            term.applied += 1
+            term.applied += len(events)
             if self.after_commit is not None:
+                for event in events:
+                    await self.after_commit(event)
+
+    async def _handle_batch(self, term: _Term, messages: list[Msg]) -> None:
+        """A whole fetched batch in one transaction: one checkpoint lock and one update instead
+        of one per event. If anything fails, the consumer redoes the batch event by event."""
+        events = [event for msg in messages for event in self._decode(msg)]
+        async with term.lease.transaction() as conn:
+            done = await self._checkpoint(conn, lock=True)
+            fresh = [event for event in events if event.sequence > done]
+            for sequence in sorted({e.sequence for e in events if e.sequence <= done}):
+                log.info("already applied, skipping", projection=self.name, seq=sequence)
+            await self._write(conn, fresh)
+            if fresh:
+                await self._record(conn, fresh[-1].sequence)
+        term.applied += len(fresh)
+        if self.after_commit is not None:
+            for event in fresh:
                 await self.after_commit(event)
 
-    def _decode(self, msg: Msg) -> StoredEvent:
-        envelope = Envelope.from_bytes(msg.data)
+    def _decode(self, msg: Msg) -> list[StoredEvent]:
+        """The events of one message: one, or every event of a commit (one decision)."""
         sequence = msg.metadata.sequence.stream
-        return StoredEvent(sequence, msg.subject, envelope, self.registry.decode(envelope))
+        return decode_stored(sequence, msg.subject, msg.data, registry=self.registry)
 
-    async def _apply(self, lease: Lease, event: StoredEvent) -> bool:
+    async def _apply(self, lease: Lease, events: list[StoredEvent]) -> bool:
+        """The events of one message, in one transaction with the checkpoint."""
+        sequence = events[0].sequence
         async with lease.transaction() as conn:
             done = await self._checkpoint(conn, lock=True)
-            if event.sequence <= done:
-                log.info("already applied, skipping", projection=self.name, seq=event.sequence)
+            if sequence <= done:
+                log.info("already applied, skipping", projection=self.name, seq=sequence)
                 return False
-            await self.projection.apply(conn, self.schema, event)
-            await self._record(conn, event.sequence)
+            await self._write(conn, events)
+            await self._record(conn, sequence)
         return True
+
+    async def _write(self, conn: AsyncConnection, events: list[StoredEvent]) -> None:
+        if isinstance(self.projection, BatchProjection):
+            if events:
+                await self.projection.apply_batch(conn, self.schema, events)
+            return
+        for event in events:
+            await self.projection.apply(conn, self.schema, event)
 
     async def _give_up(self, term: _Term, msg: Msg, err: Exception) -> None:
         sequence = msg.metadata.sequence.stream

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from parley.contracts.envelope import Envelope
 from parley.contracts.streams import StreamSpec
+from parley.runtime.eventstore import commits
 
 _SINCE = re.compile(r"^(\d+)([smhd])$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
@@ -67,12 +68,17 @@ def _clip(text: str, width: int = PAYLOAD_WIDTH) -> str:
 
 
 def render(subject: str, data: bytes, stored_at: datetime | None) -> str:
-    """One readable line; messages that are not envelopes (counters, raw webhooks) show raw."""
+    """Readable lines, one per event (a commit holds several); messages that are not envelopes
+    (counters, raw webhooks) show raw."""
     try:
-        envelope = Envelope.from_bytes(data)
+        envelopes = commits.decode(data)
     except (ValidationError, ValueError):
         when = f"{stored_at:%H:%M:%S.%f}"[:12] if stored_at else "--:--:--.---"
         return f"{when}  {subject}  (raw)  {_clip(data.decode(errors='replace'))}"
+    return "\n".join(_line(subject, envelope) for envelope in envelopes)
+
+
+def _line(subject: str, envelope: Envelope) -> str:
     when = f"{envelope.occurred_at:%H:%M:%S.%f}"[:12]
     payload = json.dumps(envelope.data, separators=(",", ":"), ensure_ascii=False, default=str)
     return f"{when}  {subject}  {envelope.type}  ws={envelope.workspace_id}  {_clip(payload)}"

@@ -2,7 +2,13 @@
 
 from parley.runtime.eventstore.aggregate import Decider, SnapshotPolicy, execute
 from parley.runtime.eventstore.errors import AppendError, ConcurrencyError
-from parley.runtime.eventstore.store import AppendResult, EventStore, Loaded, StoredEvent
+from parley.runtime.eventstore.store import (
+    AppendResult,
+    EventStore,
+    Loaded,
+    StoredEvent,
+    decode_stored,
+)
 
 __all__ = [
     "AppendError",
@@ -13,5 +19,6 @@ __all__ = [
     "Loaded",
     "SnapshotPolicy",
     "StoredEvent",
+    "decode_stored",
     "execute",
 ]

@@ -8,7 +8,6 @@ _WRONG_LAST = re.compile(r"wrong last sequence: (\d+)")
 
 # JetStream API error codes we act on (nats-server, JSErrCodes).
 ERR_WRONG_LAST_SEQUENCE = 10071
-ERR_BATCH_DUPLICATE_MSG_ID = 10201
 
 
 class ConcurrencyError(Exception):

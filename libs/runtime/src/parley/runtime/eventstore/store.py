@@ -1,8 +1,8 @@
 """The event store: one subject per aggregate in a JetStream stream.
 
 - append: optimistic concurrency with `Nats-Expected-Last-Subject-Sequence`, deduplication with
-  `Nats-Msg-Id = event_id`; several events of one decision go in one atomic batch, refused whole on
-  a conflict.
+  `Nats-Msg-Id` (the event id; a commit's first event id); several events of one decision go in one
+  message (a commit, see `commits.py`), refused whole on a conflict.
 - load: batched direct gets of the subject, decoded through the contracts registry (upcasting).
 - snapshots: just another event, on the aggregate's `snap` subject, rolled up so only the latest
   stays; loading starts from it.
@@ -10,23 +10,21 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from nats.aio.client import Client as NatsClient
-from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 from nats.js.errors import APIError, NotFoundError
 
 from parley.contracts.envelope import Envelope
-from parley.contracts.ids import new_id
 from parley.contracts.messages import Message
 from parley.contracts.registry import Registry
 from parley.contracts.registry import registry as default_registry
 from parley.contracts.subjects import snapshot_subject
+from parley.runtime.eventstore import commits
+from parley.runtime.eventstore.commits import COMMIT_HEADER, TYPE_HEADER
 from parley.runtime.eventstore.errors import (
-    ERR_BATCH_DUPLICATE_MSG_ID,
     ERR_WRONG_LAST_SEQUENCE,
     AppendError,
     ConcurrencyError,
@@ -36,18 +34,18 @@ from parley.runtime.eventstore.reader import RawStored, read_subject
 from parley.runtime.tracing import inject_traceparent
 
 SNAPSHOT_SEQUENCE = "Parley-Snapshot-Sequence"
-TYPE_HEADER = "Parley-Type"
 WORKSPACE_HEADER = "Parley-Workspace"
 
 
 @dataclass(frozen=True)
 class StoredEvent:
-    sequence: int
+    sequence: int  # the stream sequence of the message holding it (shared by a commit's events)
     subject: str
     envelope: Envelope
     message: Message
     # For a snapshot: the sequence of the last event it folds in. None for ordinary events.
     snapshot_of: int | None = None
+    position: int = 0  # its place within its commit
 
 
 @dataclass(frozen=True)
@@ -69,12 +67,15 @@ class Loaded:
         return ([self.snapshot] if self.snapshot else []) + self.events
 
 
-def envelope_headers(envelope: Envelope) -> dict[str, str]:
+def envelope_headers(envelope: Envelope, *more: Envelope) -> dict[str, str]:
+    """Headers of a message holding `envelope` (and, for a commit, the envelopes after it)."""
     headers = {
         "Nats-Msg-Id": str(envelope.event_id),
-        TYPE_HEADER: envelope.type,
+        TYPE_HEADER: ",".join(e.type for e in (envelope, *more)),
         WORKSPACE_HEADER: envelope.workspace_id,
     }
+    if more:
+        headers[COMMIT_HEADER] = str(1 + len(more))
     if envelope.traceparent:
         headers["traceparent"] = envelope.traceparent
     else:
@@ -113,9 +114,7 @@ class EventStore:
         if not events:
             raise ValueError("append needs at least one event")
         try:
-            if len(events) == 1:
-                return await self._append_one(subject, events[0], expected_sequence)
-            return await self._append_batch(subject, events, expected_sequence)
+            return await self._append(subject, events, expected_sequence)
         except ConcurrencyError:
             if expected_sequence is None:
                 raise
@@ -124,63 +123,22 @@ class EventStore:
                 raise
             return already
 
-    async def _append_one(
-        self, subject: str, event: Envelope, expected: int | None
+    async def _append(
+        self, subject: str, events: Sequence[Envelope], expected: int | None
     ) -> AppendResult:
-        headers = envelope_headers(event)
+        headers = envelope_headers(events[0], *events[1:])
         if expected is not None:
             headers["Nats-Expected-Last-Subject-Sequence"] = str(expected)
         try:
-            ack = await self._js.publish(subject, event.to_bytes(), headers=headers)
+            ack = await self._js.publish(subject, commits.encode(events), headers=headers)
         except APIError as err:
             raise self._translate(subject, expected, err.err_code, err.description) from err
         return AppendResult(ack.seq, ack.seq, duplicate=bool(ack.duplicate))
 
-    async def _append_batch(
-        self, subject: str, events: Sequence[Envelope], expected: int | None
-    ) -> AppendResult:
-        # ADR-50 atomic batch: nothing is visible until the commit message, and a failed check
-        # on any message discards the whole batch. The first message and the commit are sent as
-        # requests so the server can answer errors; the ones between need no round trip.
-        # Fresh for every attempt: two processes retrying the same decision carry the same event
-        # ids, and a shared batch id would merge their messages into one broken server-side
-        # batch. Deduplication is Nats-Msg-Id's job, not the batch id's.
-        batch_id = new_id().hex
-        last = len(events)
-        reply: Msg | None = None
-        for position, event in enumerate(events, start=1):
-            headers = envelope_headers(event)
-            headers["Nats-Batch-Id"] = batch_id
-            headers["Nats-Batch-Sequence"] = str(position)
-            if position == 1 and expected is not None:
-                headers["Nats-Expected-Last-Subject-Sequence"] = str(expected)
-            if position == last:
-                headers["Nats-Batch-Commit"] = "1"
-            if position in (1, last):
-                reply = await self._nc.request(
-                    subject, event.to_bytes(), timeout=self._timeout, headers=headers
-                )
-                self._raise_for_reply(subject, expected, reply)
-            else:
-                await self._nc.publish(subject, event.to_bytes(), headers=headers)
-        assert reply is not None
-        ack = json.loads(reply.data)
-        seq = int(ack["seq"])
-        return AppendResult(seq - int(ack.get("count", last)) + 1, seq, duplicate=False)
-
-    def _raise_for_reply(self, subject: str, expected: int | None, reply: Msg) -> None:
-        if not reply.data:
-            return  # the first message of a batch is acknowledged with an empty body
-        body = json.loads(reply.data)
-        error = body.get("error")
-        if error:
-            code, description = error.get("err_code"), error.get("description")
-            raise self._translate(subject, expected, code, description)
-
     def _translate(
         self, subject: str, expected: int | None, err_code: int | None, description: str | None
     ) -> Exception:
-        conflict = err_code in (ERR_WRONG_LAST_SEQUENCE, ERR_BATCH_DUPLICATE_MSG_ID)
+        conflict = err_code == ERR_WRONG_LAST_SEQUENCE
         if conflict and expected is not None:
             return ConcurrencyError(subject, expected, actual_from_description(description))
         return AppendError(f"append to {subject} refused: {description} (code {err_code})")
@@ -188,28 +146,25 @@ class EventStore:
     async def _already_stored(
         self, subject: str, events: Sequence[Envelope], expected: int
     ) -> AppendResult | None:
-        """Were exactly these events stored right after `expected`? (A retry of a lost ack.)"""
-        stored: list[RawStored] = []
+        """Was exactly this decision stored right after `expected`? (A retry of a lost ack.)"""
         async for raw in read_subject(
             self._nc, self.stream, subject, start_sequence=expected + 1, timeout=self._timeout
         ):
-            stored.append(raw)
-            if len(stored) == len(events):
-                break
-        ids = [raw.headers.get("Nats-Msg-Id") for raw in stored]
-        if ids != [str(e.event_id) for e in events]:
-            return None
-        return AppendResult(stored[0].sequence, stored[-1].sequence, duplicate=True)
+            if raw.headers.get("Nats-Msg-Id") != str(events[0].event_id):
+                return None
+            return AppendResult(raw.sequence, raw.sequence, duplicate=True)
+        return None
 
     # -- load -------------------------------------------------------------------------------
 
     async def load(self, subject: str, *, after: int = 0) -> list[StoredEvent]:
         """Every event of the subject with a sequence greater than `after`."""
         return [
-            self._decode(raw)
+            event
             async for raw in read_subject(
                 self._nc, self.stream, subject, start_sequence=after + 1, timeout=self._timeout
             )
+            for event in self._decode(raw)
         ]
 
     async def load_aggregate(self, subject: str, *, snapshots: bool = True) -> Loaded:
@@ -245,12 +200,31 @@ class EventStore:
         except NotFoundError:
             return None
         headers = {str(k): str(v) for k, v in (raw.headers or {}).items()}
-        decoded = self._decode(RawStored(int(raw.seq or 0), snap_subject, headers, raw.data or b""))
+        [decoded] = self._decode(
+            RawStored(int(raw.seq or 0), snap_subject, headers, raw.data or b"")
+        )
         return replace(decoded, snapshot_of=int(headers[SNAPSHOT_SEQUENCE]))
 
     # -- decoding ---------------------------------------------------------------------------
 
-    def _decode(self, raw: RawStored) -> StoredEvent:
-        envelope = Envelope.from_bytes(raw.data, strict=self._strict)
-        message = self._registry.decode(envelope, strict=self._strict)
-        return StoredEvent(raw.sequence, raw.subject, envelope, message)
+    def _decode(self, raw: RawStored) -> list[StoredEvent]:
+        return decode_stored(
+            raw.sequence, raw.subject, raw.data, registry=self._registry, strict=self._strict
+        )
+
+
+def decode_stored(
+    sequence: int,
+    subject: str,
+    data: bytes,
+    *,
+    registry: Registry = default_registry,
+    strict: bool | None = None,
+) -> list[StoredEvent]:
+    """The events of one stored message (one, or a commit's), decoded and upcast."""
+    return [
+        StoredEvent(
+            sequence, subject, envelope, registry.decode(envelope, strict=strict), position=n
+        )
+        for n, envelope in enumerate(commits.decode(data, strict=strict))
+    ]

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from nats.aio.msg import Msg
 
-from parley.contracts.envelope import Envelope
 from parley.runtime.consumers import ConsumerSpec
-from parley.runtime.eventstore.store import TYPE_HEADER
+from parley.runtime.eventstore import commits
 
 # Quick first retries cover the usual causes (a conflict, a peer restarting); later ones give an
 # outage time to pass before the message goes to the dead-letter stream.
@@ -37,8 +36,14 @@ def engine_consumer(
     )
 
 
+def event_types(msg: Msg) -> list[str]:
+    """The wire names a stored message holds (one, or a commit's), from its header when it has
+    one (every event the event store appends does), so most messages are classified without
+    decoding them."""
+    named = commits.types_of(msg.headers)
+    return named if named is not None else [e.type for e in commits.decode(msg.data)]
+
+
 def event_type(msg: Msg) -> str:
-    """The wire name of a stored message, from its header when it has one (every event the
-    event store appends does), so most messages are classified without decoding them."""
-    named = (msg.headers or {}).get(TYPE_HEADER)
-    return named if named else Envelope.from_bytes(msg.data).type
+    """The wire name of a message holding one envelope (another service's event)."""
+    return event_types(msg)[0]

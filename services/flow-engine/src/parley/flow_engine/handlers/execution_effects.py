@@ -34,14 +34,14 @@ from parley.contracts.executions.events import (
 from parley.contracts.executions.inputs import DeliverTimer, StartExecution
 from parley.contracts.messages import Message
 from parley.contracts.messaging.commands import SendMessage
-from parley.contracts.registry import registry
 from parley.contracts.streams import FLOW_ENGINE
 from parley.contracts.subjects import command_subject, command_token
 from parley.flow_engine.adapters.published_flows import PublishedFlows
-from parley.flow_engine.handlers.consumers import engine_consumer, event_type
+from parley.flow_engine.handlers.consumers import engine_consumer, event_types
 from parley.flow_engine.handlers.execution_inputs import input_subject
 from parley.flow_engine.handlers.external_http import call_subject
 from parley.runtime import timers
+from parley.runtime.eventstore import decode_stored
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.flow_engine.effects")
@@ -76,11 +76,15 @@ class ExecutionEffects:
         self._flows = flows
 
     async def handle(self, msg: Msg) -> None:
-        if event_type(msg) not in EFFECTFUL:
+        if EFFECTFUL.isdisjoint(event_types(msg)):
             return
-        envelope = Envelope.from_bytes(msg.data)
-        event = registry.decode(envelope)
         execution_id = msg.subject.split(".")[3]
+        stored = decode_stored(msg.metadata.sequence.stream, msg.subject, msg.data)
+        for event in stored:  # in order: a commit's effects leave in the order decided
+            if event.envelope.type in EFFECTFUL:
+                await self._carry_out(event.envelope, event.message, execution_id)
+
+    async def _carry_out(self, envelope: Envelope, event: Message, execution_id: str) -> None:
         js = self._nc.jetstream()
         ws = envelope.workspace_id
         if isinstance(event, MessageSendRequested):
@@ -114,7 +118,7 @@ class ExecutionEffects:
         elif isinstance(event, ExternalCallRequested):
             await js.publish(
                 call_subject(ws, event.request_id),
-                msg.data,
+                envelope.to_bytes(),
                 headers={"Nats-Msg-Id": f"call:{event.request_id}"},
             )
         elif isinstance(event, FlowJumpRequested):

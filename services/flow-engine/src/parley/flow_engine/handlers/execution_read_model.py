@@ -1,4 +1,8 @@
-"""Projects execution events into `flow_engine.executions` and its step log."""
+"""Projects execution events into `flow_engine.executions` and its step log.
+
+Written a batch at a time (the runner's `apply_batch`): a run of six events costs three
+statements, batched across every execution in the fetched batch, rather than up to twelve.
+"""
 
 from __future__ import annotations
 
@@ -57,14 +61,49 @@ class ExecutionReadModel:
         await conn.execute(text(f'TRUNCATE "{schema}".executions, "{schema}".execution_steps'))
 
     async def apply(self, conn: AsyncConnection, schema: str, event: StoredEvent) -> None:
-        message = event.message
-        detail = message.model_dump(mode="json", exclude={"graph"})
-        key = {
-            "ws": event.envelope.workspace_id,
-            "id": event.subject.split(".")[3],  # exec.evt.<workspace>.<execution_id>
-            "at": event.envelope.occurred_at,
-        }
-        if isinstance(message, ExecutionStarted):
+        await self.apply_batch(conn, schema, [event])
+
+    async def apply_batch(
+        self, conn: AsyncConnection, schema: str, events: list[StoredEvent]
+    ) -> None:
+        """One statement per kind of write for the whole batch: new executions, step rows, and
+        each execution's status changes merged in order into one update."""
+        started: list[dict[str, Any]] = []
+        steps: list[dict[str, Any]] = []
+        changes: dict[tuple[str, str], dict[str, Any]] = {}
+        for event in events:
+            message = event.message
+            detail = message.model_dump(mode="json", exclude={"graph"})
+            ws, execution_id = event.envelope.workspace_id, event.subject.split(".")[3]
+            at = event.envelope.occurred_at
+            key = {"ws": ws, "id": execution_id, "at": at}  # exec.evt.<ws>.<execution_id>
+            if isinstance(message, ExecutionStarted):
+                started.append(
+                    {
+                        **key,
+                        "flow": message.flow_id,
+                        "version": message.flow_version,
+                        "contact": message.contact.contact_id,
+                        "trigger": message.trigger,
+                        "entry": message.graph.entry,
+                    }
+                )
+            steps.append(
+                {
+                    **key,
+                    "seq": event.sequence,
+                    "position": event.position,
+                    "type": message.wire_name,
+                    "node": detail.get("node_id"),
+                    "detail": json.dumps(detail),
+                }
+            )
+            change = _status_change(message)
+            if change:
+                merged = changes.setdefault((ws, execution_id), {})
+                merged.update({k: (at if v is _NOW else v) for k, v in change.items()})
+                merged["updated_at"] = at
+        if started:
             await conn.execute(
                 text(
                     f'INSERT INTO "{schema}".executions (workspace_id, execution_id, flow_id,'
@@ -72,38 +111,29 @@ class ExecutionReadModel:
                     " updated_at) VALUES (:ws, :id, :flow, :version, :contact, :trigger,"
                     " 'running', :entry, :at, :at)"
                 ),
-                {
-                    **key,
-                    "flow": message.flow_id,
-                    "version": message.flow_version,
-                    "contact": message.contact.contact_id,
-                    "trigger": message.trigger,
-                    "entry": message.graph.entry,
-                },
+                started,
             )
         await conn.execute(
             text(
                 f'INSERT INTO "{schema}".execution_steps (workspace_id, execution_id, sequence,'
-                " event_type, node_id, at, detail)"
-                " VALUES (:ws, :id, :seq, :type, :node, :at, CAST(:detail AS jsonb))"
+                " position, event_type, node_id, at, detail) VALUES"
+                " (:ws, :id, :seq, :position, :type, :node, :at, CAST(:detail AS jsonb))"
             ),
-            {
-                **key,
-                "seq": event.sequence,
-                "type": message.wire_name,
-                "node": detail.get("node_id"),
-                "detail": json.dumps(detail),
-            },
+            steps,
         )
-        change = _status_change(message)
-        if change:
-            assignments = ", ".join(f"{column} = :{column}" for column in change)
+        # Updates with the same columns go together, as one executemany.
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for (ws, execution_id), change in changes.items():
+            columns = tuple(sorted(change))
+            by_columns.setdefault(columns, []).append({**change, "ws": ws, "id": execution_id})
+        for columns, rows in by_columns.items():
+            assignments = ", ".join(f"{column} = :{column}" for column in columns)
             await conn.execute(
                 text(
-                    f'UPDATE "{schema}".executions SET {assignments}, updated_at = :at'
+                    f'UPDATE "{schema}".executions SET {assignments}'
                     " WHERE workspace_id = :ws AND execution_id = :id"
                 ),
-                {**key, **{k: (key["at"] if v is _NOW else v) for k, v in change.items()}},
+                rows,
             )
 
 
