@@ -41,6 +41,7 @@ test-fast: install
 
 bench: install
 	$(BIN)/python bench/eventstore.py
+	$(BIN)/python bench/flow_engine.py
 
 # Regenerate the committed JSON Schemas after changing a contract.
 contracts: install
