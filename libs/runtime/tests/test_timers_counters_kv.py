@@ -18,7 +18,7 @@ from parley.contracts.streams import TIMERS
 from parley.runtime import counters, timers
 from parley.runtime.consumers import ConsumerSpec, ensure_consumer
 from parley.runtime.embedded import EmbeddedNats
-from parley.runtime.kv import cas_update
+from parley.runtime.kv import LazyBucket, cas_update
 from parley.runtime.streams import ensure_stream
 
 from .ledger import Deposited
@@ -106,3 +106,20 @@ async def test_cas_updates_from_racing_writers_lose_nothing(
     await asyncio.gather(*(cas_update(kv, "tokens", add_one) for _ in range(40)))
     assert (await kv.get("tokens")).value == b"40"
     await js.delete_key_value(bucket)
+
+
+async def test_a_change_that_changes_nothing_writes_nothing_and_buckets_open_lazily(
+    nc: NatsClient, unique: Callable[[str], str]
+) -> None:
+    bucket = unique("bucket")
+    lazy = LazyBucket(nc, KeyValueConfig(bucket=bucket, history=1))
+    again = LazyBucket(nc, KeyValueConfig(bucket=bucket, history=1))
+    kv = await lazy()  # created on first use
+    await (await again()).put("seen", b"yes")  # and opened as it is by anyone else
+    assert (await kv.get("seen")).value == b"yes"
+    _, revision = await cas_update(kv, "k", lambda _: b"v")
+    stored, unchanged = await cas_update(kv, "k", lambda current: None)
+    assert (stored, unchanged) == (b"v", revision)
+    assert (await kv.get("k")).revision == revision
+    assert await cas_update(kv, "absent", lambda current: None) == (None, None)
+    await nc.jetstream().delete_key_value(bucket)

@@ -84,6 +84,19 @@ class Contact:
         return message_id
 
 
+async def until_taken(act: Callable[[], Awaitable[object]], done: Callable[[], bool]) -> None:
+    """Repeat `act` until `done`: a flow just published reaches the read model (and the routing
+    cache) a moment later, so the first messages may find nothing to start."""
+    for _ in range(50):
+        await act()
+        try:
+            await eventually(done, timeout=0.5)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError("the action never took effect")
+
+
 def bodies(sent: Collected) -> list[str]:
     return [str(m.message.get("body")) for m in sent if isinstance(m, SendMessage)]
 
@@ -115,18 +128,7 @@ async def test_a_keyword_starts_the_flow_and_the_reply_goes_to_the_waiting_execu
     await publish_flow(nc, ws, "ask-name", ask_name())
     ada = Contact(js, ws)
 
-    async def started_by(text: str, expected: int) -> None:
-        # The read model may lag the publish by a moment: repeat the trigger until it takes.
-        for _ in range(50):
-            await ada.says(text)
-            try:
-                await eventually(has(sent, expected), timeout=0.5)
-                return
-            except AssertionError:
-                continue
-        raise AssertionError(f"{text!r} never started the flow")
-
-    await started_by("¡HOLA!", 1)
+    await until_taken(lambda: ada.says("¡HOLA!"), has(sent, 1))
     assert bodies(sent) == ["Hi Ada! You wrote ¡HOLA!. Your city?"]
     # "hola" again is a reply now, not a trigger: the execution is waiting on this contact.
     await ada.says("hola")
@@ -158,13 +160,7 @@ async def test_a_message_nobody_waits_for_and_no_trigger_matches_starts_nothing(
     )
     await publish_flow(nc, ws, "fallback", catch_all)
     ada = Contact(js, ws)
-    for _ in range(50):
-        await ada.says("what?")
-        try:
-            await eventually(has(sent, 1), timeout=0.5)
-            break
-        except AssertionError:
-            continue
+    await until_taken(lambda: ada.says("what?"), has(sent, 1))
     assert bodies(sent)[0] == "Type hola to start"
 
 
@@ -243,13 +239,7 @@ async def test_handover_keeps_automation_away_until_released_and_effects_reach_c
     )
     await publish_flow(nc, ws, "sales", flow)
     ada = Contact(js, ws)
-    for _ in range(50):
-        await ada.says("Lisbon")
-        try:
-            await eventually(has(crm, 1), timeout=0.5)
-            break
-        except AssertionError:
-            continue
+    await until_taken(lambda: ada.says("Lisbon"), has(crm, 1))
     update = crm[0]
     assert isinstance(update, UpdateContact)
     assert (update.contact_id, update.add_tags, update.set_fields) == (
@@ -323,15 +313,9 @@ async def test_a_jump_starts_the_latest_version_of_the_target_flow(
         [text("a", "Moving you"), node("go", "jump", target_flow="target")], [edge("a", "go")]
     )
 
-    async def run_once() -> Awaitable[None] | None:
-        await start(js, ws, f"e-{uuid.uuid4().hex[:8]}", jumping)
-        return None
-
-    for _ in range(50):  # the target must be in the read model before the jump can find it
-        await run_once()
-        try:
-            await eventually(lambda: "Welcome to Ada's" in bodies(sent), timeout=0.5)
-            break
-        except AssertionError:
-            continue
+    # The target must be in the read model before the jump can find it.
+    await until_taken(
+        lambda: start(js, ws, f"e-{uuid.uuid4().hex[:8]}", jumping),
+        lambda: "Welcome to Ada's" in bodies(sent),
+    )
     assert "Welcome to Ada's" in bodies(sent)

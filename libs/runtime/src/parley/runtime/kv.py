@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 
-from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+from nats.aio.client import Client as NatsClient
+from nats.js.api import KeyValueConfig
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
 from nats.js.kv import KeyValue
 
 from parley.runtime.errors import TooMuchContention
@@ -13,14 +16,15 @@ from parley.runtime.errors import TooMuchContention
 async def cas_update(
     kv: KeyValue,
     key: str,
-    change: Callable[[bytes | None], bytes],
+    change: Callable[[bytes | None], bytes | None],
     *,
     max_attempts: int = 50,
-) -> tuple[bytes, int]:
+) -> tuple[bytes | None, int | None]:
     """Apply `change` to the key's current value (None if absent) atomically.
 
-    `change` must be pure: on a lost race it runs again on the newer value. Returns the stored
-    value and its revision.
+    `change` must be pure: on a lost race it runs again on the newer value. It returns None to
+    leave the value as it is, and then nothing is written. Returns the value stored now and its
+    revision (None, None for a key that is absent and stays so).
     """
     for _ in range(max_attempts):
         try:
@@ -29,6 +33,8 @@ async def cas_update(
         except KeyNotFoundError:
             current, revision = None, None
         new = change(current)
+        if new is None:
+            return current, revision
         try:
             if revision is None:
                 stored_revision = await kv.create(key, new)
@@ -38,3 +44,29 @@ async def cas_update(
             continue
         return new, stored_revision
     raise TooMuchContention(f"key {key!r}: no update succeeded in {max_attempts} attempts")
+
+
+class LazyBucket:
+    """A KV bucket opened (or created) on first use, so a component can be built before NATS
+    connects. Creating a bucket that exists with the same config is accepted by the server, so
+    replicas racing to create it all succeed."""
+
+    def __init__(self, nc: NatsClient, config: KeyValueConfig) -> None:
+        self._nc = nc
+        self._config = config
+        self._bucket: KeyValue | None = None
+        self._opening = asyncio.Lock()
+
+    async def __call__(self) -> KeyValue:
+        if self._bucket is None:
+            async with self._opening:
+                if self._bucket is None:
+                    self._bucket = await self._open()
+        return self._bucket
+
+    async def _open(self) -> KeyValue:
+        js = self._nc.jetstream()
+        try:
+            return await js.key_value(self._config.bucket)
+        except BucketNotFoundError:
+            return await js.create_key_value(self._config)

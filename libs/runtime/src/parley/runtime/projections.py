@@ -34,7 +34,6 @@ from nats.aio.msg import Msg
 from nats.js.api import ConsumerInfo
 from nats.js.errors import NotFoundError
 from opentelemetry import trace
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from parley.contracts.registry import Registry
@@ -42,7 +41,22 @@ from parley.contracts.registry import registry as default_registry
 from parley.runtime.consumers import Consumer, ConsumerSpec, dead_letter
 from parley.runtime.eventstore.store import StoredEvent, decode_stored
 from parley.runtime.metrics import ConsumerMetrics
+from parley.runtime.projection_checkpoints import (
+    CheckpointRow,
+    checkpoint,
+    create_checkpoints,
+)
 from parley.runtime.projection_lease import Lease, lease_key, wait_event, wait_for_lease
+
+# `checkpoint` and `create_checkpoints` stay importable from here, where callers found them.
+__all__ = [
+    "BatchProjection",
+    "NotLeading",
+    "Projection",
+    "ProjectionRunner",
+    "checkpoint",
+    "create_checkpoints",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -81,34 +95,6 @@ class NotLeading(Exception):
 class _Abandoned(Exception):
     """The message in hand is dropped unacknowledged: the lease is gone, or the runner is stopping
     or rebuilding. Whoever consumes next reopens the durable where acknowledgements end."""
-
-
-async def create_checkpoints(conn: AsyncConnection, schema: str) -> None:
-    # Two concurrent CREATE TABLE IF NOT EXISTS can still collide in PostgreSQL's catalog
-    # ("type already exists"): several projections of one service, or several replicas, start
-    # together. A transaction-scoped advisory lock makes them take turns.
-    await conn.execute(
-        text("SELECT pg_advisory_xact_lock(hashtext(:key))"),
-        {"key": f"{schema}.projection_checkpoints"},
-    )
-    await conn.execute(
-        text(
-            f'CREATE TABLE IF NOT EXISTS "{schema}".projection_checkpoints ('
-            " name text PRIMARY KEY,"
-            " stream text NOT NULL,"
-            " last_sequence bigint NOT NULL DEFAULT 0,"
-            " updated_at timestamptz NOT NULL DEFAULT now())"
-        )
-    )
-
-
-async def checkpoint(engine: AsyncEngine, schema: str, name: str) -> int:
-    async with engine.connect() as conn:
-        value = await conn.scalar(
-            text(f'SELECT last_sequence FROM "{schema}".projection_checkpoints WHERE name = :n'),
-            {"n": name},
-        )
-    return int(value or 0)
 
 
 @dataclass
@@ -168,6 +154,10 @@ class ProjectionRunner:
         return self.projection.name
 
     @property
+    def _row(self) -> CheckpointRow:
+        return CheckpointRow(self.schema, self.name, self.consumer.stream)
+
+    @property
     def leading(self) -> bool:
         return self._term is not None and not self._term.over.is_set()
 
@@ -178,7 +168,7 @@ class ProjectionRunner:
 
     async def setup(self) -> None:
         async with self.engine.begin() as conn:
-            await self._setup(conn)
+            await self._row.ensure(conn)
 
     async def run(self) -> None:
         """Stand by until this runner holds the lease, then keep the read model up to date, until
@@ -234,7 +224,7 @@ class ProjectionRunner:
         term = self._term = _Term(lease)
         try:
             async with lease.transaction() as conn:
-                await self._setup(conn)
+                await self._row.ensure(conn)
             return await self._replay(term)
         finally:
             self._term = None
@@ -290,8 +280,8 @@ class ProjectionRunner:
         acknowledgement floor. Anything in between was applied and is skipped; starting lower is
         always safe, starting higher could skip what a predecessor fetched but never applied."""
         async with term.lease.transaction() as conn:
-            await self._setup(conn)
-            done = await self._checkpoint(conn)
+            await self._row.ensure(conn)
+            done = await self._row.read(conn)
         first = self.consumer.deliver_from_sequence or 1
         try:
             info = await self.nc.jetstream().consumer_info(
@@ -349,13 +339,7 @@ class ProjectionRunner:
                     term.segment = None
                 async with term.lease.transaction() as conn:
                     await self.projection.reset(conn, self.schema)
-                    await conn.execute(
-                        text(
-                            f'UPDATE "{self.schema}".projection_checkpoints'
-                            " SET last_sequence = 0, updated_at = now() WHERE name = :n"
-                        ),
-                        {"n": self.name},
-                    )
+                    await self._row.reset(conn)
                 before = term.applied
                 term.segment = await self._open(term, 1)
             log.info("rebuilding projection", projection=self.name)
@@ -422,13 +406,13 @@ class ProjectionRunner:
         of one per event. If anything fails, the consumer redoes the batch event by event."""
         events = [event for msg in messages for event in self._decode(msg)]
         async with term.lease.transaction() as conn:
-            done = await self._checkpoint(conn, lock=True)
+            done = await self._row.read(conn, lock=True)
             fresh = [event for event in events if event.sequence > done]
             for sequence in sorted({e.sequence for e in events if e.sequence <= done}):
                 log.info("already applied, skipping", projection=self.name, seq=sequence)
             await self._write(conn, fresh)
             if fresh:
-                await self._record(conn, fresh[-1].sequence)
+                await self._row.record(conn, fresh[-1].sequence)
         term.applied += len(fresh)
         if self.after_commit is not None:
             for event in fresh:
@@ -443,12 +427,12 @@ class ProjectionRunner:
         """The events of one message, in one transaction with the checkpoint."""
         sequence = events[0].sequence
         async with lease.transaction() as conn:
-            done = await self._checkpoint(conn, lock=True)
+            done = await self._row.read(conn, lock=True)
             if sequence <= done:
                 log.info("already applied, skipping", projection=self.name, seq=sequence)
                 return False
             await self._write(conn, events)
-            await self._record(conn, sequence)
+            await self._row.record(conn, sequence)
         return True
 
     async def _write(self, conn: AsyncConnection, events: list[StoredEvent]) -> None:
@@ -463,7 +447,7 @@ class ProjectionRunner:
         sequence = msg.metadata.sequence.stream
         await dead_letter(self.nc, self.consumer, msg, err)
         async with term.lease.transaction() as conn:
-            await self._record(conn, sequence)  # never applied late, behind newer events
+            await self._row.record(conn, sequence)  # never applied late, behind newer events
         log.error(
             "projection gave up on an event, dead-lettered",
             projection=self.name,
@@ -475,35 +459,3 @@ class ProjectionRunner:
     def _count(self, outcome: str) -> None:
         if self.metrics is not None:
             self.metrics.handled.labels(self.consumer.durable, outcome).inc()
-
-    # -- checkpoint rows -------------------------------------------------------------------
-
-    async def _setup(self, conn: AsyncConnection) -> None:
-        await create_checkpoints(conn, self.schema)
-        await conn.execute(
-            text(
-                f'INSERT INTO "{self.schema}".projection_checkpoints (name, stream)'
-                " VALUES (:n, :s) ON CONFLICT (name) DO NOTHING"
-            ),
-            {"n": self.name, "s": self.consumer.stream},
-        )
-
-    async def _checkpoint(self, conn: AsyncConnection, *, lock: bool = False) -> int:
-        done = await conn.scalar(
-            text(
-                f'SELECT last_sequence FROM "{self.schema}".projection_checkpoints'
-                " WHERE name = :n" + (" FOR UPDATE" if lock else "")
-            ),
-            {"n": self.name},
-        )
-        return int(done or 0)
-
-    async def _record(self, conn: AsyncConnection, sequence: int) -> None:
-        await conn.execute(
-            text(
-                f'UPDATE "{self.schema}".projection_checkpoints'
-                " SET last_sequence = GREATEST(last_sequence, :s), updated_at = now()"
-                " WHERE name = :n"
-            ),
-            {"s": sequence, "n": self.name},
-        )

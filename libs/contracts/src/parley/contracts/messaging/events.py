@@ -63,11 +63,11 @@ class MessageSent(_Status, wire_name="messaging.MessageSent", version=1):
 
 
 class MessageDelivered(_Status, wire_name="messaging.MessageDelivered", version=1):
-    pass
+    """The message reached the contact's phone."""
 
 
 class MessageRead(_Status, wire_name="messaging.MessageRead", version=1):
-    pass
+    """The contact opened the message (only when they share read receipts)."""
 
 
 class MessageFailed(_Status, wire_name="messaging.MessageFailed", version=1):

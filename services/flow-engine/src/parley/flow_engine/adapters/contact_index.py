@@ -23,10 +23,9 @@ from typing import Literal
 
 from nats.aio.client import Client as NatsClient
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError
-from nats.js.kv import KeyValue
+from nats.js.errors import KeyNotFoundError
 
-from parley.runtime.kv import cas_update
+from parley.runtime.kv import LazyBucket, cas_update
 
 BUCKET = "flow_engine_contact_holds"
 HoldKind = Literal["reply", "handover"]
@@ -48,30 +47,16 @@ def contact_key(workspace_id: str, contact_id: str) -> str:
 
 
 class ContactIndex:
-    """Opens its bucket on first use: built before NATS connects, used once it has."""
-
     def __init__(self, nc: NatsClient, *, replicas: int = 1) -> None:
-        self._nc = nc
-        self._replicas = replicas
-        self._bucket: KeyValue | None = None
-
-    async def _kv(self) -> KeyValue:
-        if self._bucket is None:
-            js = self._nc.jetstream()
-            try:
-                self._bucket = await js.key_value(BUCKET)
-            except BucketNotFoundError:
-                # Creating an existing bucket with the same config is accepted, so two replicas
-                # racing here both succeed.
-                self._bucket = await js.create_key_value(
-                    KeyValueConfig(
-                        bucket=BUCKET,
-                        history=1,
-                        replicas=self._replicas,
-                        description="flow-engine: the execution holding each contact's chat",
-                    )
-                )
-        return self._bucket
+        self._kv = LazyBucket(
+            nc,
+            KeyValueConfig(
+                bucket=BUCKET,
+                history=1,
+                replicas=replicas,
+                description="flow-engine: the execution holding each contact's chat",
+            ),
+        )
 
     async def holder(self, workspace_id: str, contact_id: str) -> Hold | None:
         kv = await self._kv()
@@ -94,22 +79,16 @@ class ContactIndex:
         """Record what `execution_id` holds now (None: nothing); a no-op if already so."""
         key = contact_key(workspace_id, contact_id)
 
-        def change(current: bytes | None) -> bytes:
+        def change(current: bytes | None) -> bytes | None:
             holds = {h.execution_id: h for h in _decode(current)}
             if hold is None:
                 holds.pop(execution_id, None)
             else:
                 holds[execution_id] = Hold(execution_id, hold[0], hold[1])
-            return _encode(holds.values())
+            updated = _encode(holds.values())
+            return None if updated == _encode(_decode(current)) else updated  # None: no write
 
-        kv = await self._kv()
-        try:
-            current = (await kv.get(key)).value
-        except KeyNotFoundError:
-            current = None
-        if change(current) == _encode(_decode(current)):
-            return  # already right: spare the write
-        await cas_update(kv, key, change)
+        await cas_update(await self._kv(), key, change)
 
 
 def _decode(raw: bytes | None) -> list[Hold]:

@@ -15,8 +15,9 @@ from dataclasses import asdict, dataclass
 
 from nats.aio.client import Client as NatsClient
 from nats.js.api import KeyValueConfig
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSequenceError
-from nats.js.kv import KeyValue
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
+
+from parley.runtime.kv import LazyBucket
 
 BUCKET = "flow_engine_routed_messages"
 # Longer than any redelivery: messaging's consumer gives up on a message well within a day.
@@ -56,26 +57,16 @@ class Routing:
 
 class RoutingLog:
     def __init__(self, nc: NatsClient, *, replicas: int = 1) -> None:
-        self._nc = nc
-        self._replicas = replicas
-        self._bucket: KeyValue | None = None
-
-    async def _kv(self) -> KeyValue:
-        if self._bucket is None:
-            js = self._nc.jetstream()
-            try:
-                self._bucket = await js.key_value(BUCKET)
-            except BucketNotFoundError:
-                self._bucket = await js.create_key_value(
-                    KeyValueConfig(
-                        bucket=BUCKET,
-                        history=1,
-                        ttl=KEEP_SECONDS,
-                        replicas=self._replicas,
-                        description="flow-engine: how each inbound message was routed",
-                    )
-                )
-        return self._bucket
+        self._kv = LazyBucket(
+            nc,
+            KeyValueConfig(
+                bucket=BUCKET,
+                history=1,
+                ttl=KEEP_SECONDS,
+                replicas=replicas,
+                description="flow-engine: how each inbound message was routed",
+            ),
+        )
 
     async def once(
         self,
