@@ -42,6 +42,7 @@ test-fast: install
 bench: install
 	$(BIN)/python bench/eventstore.py
 	$(BIN)/python bench/flow_engine.py
+	$(BIN)/python bench/messaging.py
 
 # Regenerate the committed JSON Schemas after changing a contract.
 contracts: install

@@ -38,6 +38,16 @@ Handler = Callable[[Msg], Awaitable[None]]
 BatchHandler = Callable[[list[Msg]], Awaitable[None]]
 
 
+class RetryLater(Exception):
+    """Raised by a handler to put the message back for `delay` seconds: it is not done yet
+    (waiting for a rate limit, a paused number, a documented retry time). Not a failure, so
+    it is neither logged as one nor dead-lettered."""
+
+    def __init__(self, delay: float, why: str = "") -> None:
+        super().__init__(why or f"retry in {delay:.1f}s")
+        self.delay = max(0.0, delay)
+
+
 @dataclass(frozen=True)
 class ConsumerSpec:
     """Everything about a consumer, spelled out where it is registered."""
@@ -59,6 +69,10 @@ class ConsumerSpec:
     # different subjects in a fetched batch are handled concurrently, one lane per subject hash.
     # Worth it when a handler mostly waits on I/O (an append, a publish, a query).
     lanes: int = 1
+    # > 0: no order at all; up to this many messages in flight, and the next fetch as soon as
+    # one finishes. For commands that each stand alone (one send per subject) whose handlers
+    # wait on rate limits and remote calls: no batch waits for its slowest message.
+    concurrency: int = 0
 
     def __post_init__(self) -> None:
         if self.max_deliver < 1:
@@ -67,6 +81,8 @@ class ConsumerSpec:
             raise ValueError("backoff needs at least one delay")
         if self.lanes < 1:
             raise ValueError("lanes must be >= 1")
+        if self.concurrency < 0:
+            raise ValueError("concurrency must be >= 0")
 
     def delay_after(self, deliveries: int) -> float:
         return self.backoff[min(deliveries, len(self.backoff)) - 1]
@@ -109,6 +125,9 @@ class Consumer:
         await ensure_consumer(js, self.spec)
         sub = await js.pull_subscribe_bind(self.spec.durable, self.spec.stream)
         log.info("consumer started", stream=self.spec.stream, durable=self.spec.durable)
+        if self.spec.concurrency > 0:
+            await self._run_concurrently(sub)
+            return
         try:
             while not self._stopping.is_set():
                 try:
@@ -117,6 +136,40 @@ class Consumer:
                     continue
                 await self._process_batch(messages)
         finally:
+            with contextlib.suppress(Exception):
+                await sub.unsubscribe()
+
+    async def _run_concurrently(self, sub: JetStreamContext.PullSubscription) -> None:
+        free = asyncio.Semaphore(self.spec.concurrency)
+        in_flight: set[asyncio.Task[None]] = set()
+
+        async def one(msg: Msg) -> None:
+            try:
+                await self._process(msg)
+            finally:
+                free.release()
+
+        try:
+            while not self._stopping.is_set():
+                await free.acquire()
+                wanted = 1
+                # Fetch as many as there is room for, so a backlog comes in big batches.
+                while wanted < self.spec.fetch_batch and not free.locked():
+                    await free.acquire()
+                    wanted += 1
+                try:
+                    messages = await sub.fetch(wanted, timeout=0.5)
+                except TimeoutError:
+                    messages = []
+                for _ in range(wanted - len(messages)):
+                    free.release()
+                for msg in messages:
+                    task = asyncio.create_task(one(msg))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+        finally:
+            if in_flight:
+                await asyncio.gather(*in_flight, return_exceptions=True)
             with contextlib.suppress(Exception):
                 await sub.unsubscribe()
 
@@ -184,6 +237,10 @@ class Consumer:
             started = time.perf_counter()
             try:
                 await self.handler(msg)
+            except RetryLater as later:
+                span.set_attribute("parley.retry_in", later.delay)
+                await msg.nak(delay=later.delay)
+                outcome = "later"
             except Exception as err:  # noqa: BLE001 - any failure is retried, then dead-lettered
                 span.record_exception(err)
                 span.set_status(StatusCode.ERROR, str(err))

@@ -36,4 +36,8 @@ async def ensure_schema(engine: AsyncEngine, schema: str) -> None:
     if not _SCHEMA.match(schema):
         raise ValueError(f"invalid schema name {schema!r}")
     async with engine.begin() as conn:
+        # CREATE SCHEMA IF NOT EXISTS is not safe against itself: two replicas starting at once
+        # can both pass the check, and one fails on the catalog's unique index. The lock
+        # (released at commit) makes the second wait and then find the schema.
+        await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": schema})
         await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))

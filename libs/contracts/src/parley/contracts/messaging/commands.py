@@ -26,3 +26,7 @@ class SendMessage(Command, wire_name="messaging.SendMessage", version=1):
     message: dict[str, Any]
     execution_id: str | None = None
     node_id: str | None = None
+    # A campaign reaching a contact who never wrote in names the number and channel itself;
+    # a flow's reply leaves them empty and the conversation the contact opened decides.
+    to: str = Field(default="", max_length=64)
+    channel_id: str = Field(default="", max_length=64)

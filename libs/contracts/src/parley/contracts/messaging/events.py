@@ -55,6 +55,7 @@ class _Status(Event):
     contact_id: str = Field(min_length=1, max_length=128)
     provider_message_id: str = Field(default="", max_length=256)
     execution_id: str | None = None
+    channel_id: str = Field(default="", max_length=128)  # "" when no number was chosen
     at: datetime
 
 

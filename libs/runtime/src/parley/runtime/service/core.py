@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.contracts.streams import owned_by
 from parley.contracts.system import HealthReport
-from parley.runtime.consumers import Consumer, ConsumerSpec, Handler
+from parley.runtime.consumers import BatchHandler, Consumer, ConsumerSpec, Handler
 from parley.runtime.db import create_engine, ensure_schema, schema_name
 from parley.runtime.discovery import HEALTH_SUBJECT, health_queue_group
 from parley.runtime.health import HealthServer
@@ -102,12 +102,20 @@ class Service:
             raise RuntimeError(f"{self.name}: the micro service exists only once started")
         return self._micro
 
-    def add_consumer(self, spec: ConsumerSpec, handler: Handler) -> None:
+    def add_consumer(
+        self, spec: ConsumerSpec, handler: Handler, batch_handler: BatchHandler | None = None
+    ) -> None:
         """Run a durable consumer for the service's lifetime: started once the streams exist,
         stopped (after its in-flight message) before NATS is drained."""
 
         async def start(service: Service) -> None:
-            consumer = Consumer(service.nc, spec, handler, metrics=service.consumer_metrics)
+            consumer = Consumer(
+                service.nc,
+                spec,
+                handler,
+                metrics=service.consumer_metrics,
+                batch_handler=batch_handler,
+            )
             task = asyncio.create_task(consumer.run(), name=f"consumer {spec.durable}")
 
             async def stop() -> None:

@@ -7,6 +7,7 @@ from the network, and a body Meta would refuse costs a call and a quality signal
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -41,11 +42,15 @@ def is_template(message: dict[str, Any]) -> bool:
     return message.get("kind") == "template"
 
 
+BSUID = re.compile(r"^[A-Z]{2}\.[A-Za-z0-9]{1,128}$")
+
+
 def cloud_body(message: dict[str, Any], to: str) -> dict[str, Any]:
     """The JSON body of `POST /{phone_number_id}/messages` for `message` to `to` (a wa_id)."""
     content = parse_content(message)
     base: dict[str, Any] = {"messaging_product": "whatsapp", "recipient_type": "individual"}
-    base["to"] = to
+    # A user known only by a business-scoped user id (no phone) is addressed by `recipient`.
+    base["recipient" if BSUID.match(to) else "to"] = to
     if isinstance(content, TextContent):
         _required(content.body, "body")
         return {

@@ -75,13 +75,21 @@ class FakeCloudApi:
     display_phone_number: str = "15550783881"
     default_phone_number_id: str = "106540352242922"
     clock: Clock = time.monotonic
+    # Numbers `GET /{id}` knows (id -> display number); the default one is always there.
+    phone_numbers: dict[str, str] = field(default_factory=dict)
+    verified_name: str = "Parley Test Business"
+    quality_rating: str = "GREEN"
+    messaging_limit: str = "TIER_2K"
     sent: list[SentMessage] = field(default_factory=list)
+    # How many sends the fake refused with each of its own limit codes (130429, 131056, 131047).
+    refused: dict[int, int] = field(default_factory=dict)
     _injected: list[_Injected] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _emitter: WebhookEmitter | None = None
     _base_url: str | None = None
 
     def __post_init__(self) -> None:
+        self.phone_numbers.setdefault(self.default_phone_number_id, self.display_phone_number)
         self._throughput = (
             Throughput(self.messages_per_second, self.clock) if self.messages_per_second else None
         )
@@ -96,6 +104,8 @@ class FakeCloudApi:
         app = web.Application()
         app.router.add_post(r"/{version:v\d+\.\d+}/{phone_number_id}/messages", self._send)
         app.router.add_post("/{phone_number_id}/messages", self._send)  # version is optional
+        app.router.add_get(r"/{version:v\d+\.\d+}/{phone_number_id}", self._number)
+        app.router.add_get("/{phone_number_id}", self._number)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.host, self.port)
@@ -153,7 +163,27 @@ class FakeCloudApi:
                 return sent
         raise KeyError(f"no accepted send with id {wamid}")
 
-    # -- the endpoint ----------------------------------------------------------------------
+    # -- the endpoints ---------------------------------------------------------------------
+
+    async def _number(self, request: web.Request) -> web.Response:
+        """`GET /{phone_number_id}?fields=...`: what a connection's live check reads."""
+        if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+            details = "Error validating access token: the bearer token is missing or invalid."
+            return _error(190, 401, details)
+        number = request.match_info["phone_number_id"]
+        if number not in self.phone_numbers:
+            details = f"Unsupported get request. Object with ID '{number}' does not exist"
+            return _error(100, 400, details)
+        return web.json_response(
+            {
+                "id": number,
+                "display_phone_number": self.phone_numbers[number],
+                "verified_name": self.verified_name,
+                "quality_rating": self.quality_rating,
+                "throughput": {"level": "STANDARD"},
+                "whatsapp_business_manager_messaging_limit": self.messaging_limit,
+            }
+        )
 
     async def _send(self, request: web.Request) -> web.Response:
         if request.headers.get("Authorization") != f"Bearer {self.access_token}":
@@ -196,12 +226,26 @@ class FakeCloudApi:
         template = payload.get("type") == "template"
         if self.enforce_window and not template and not self._window.is_open(wa_id):
             details = f"to: no message from {wa_id} in the last 24 hours; send a template instead"
-            return _error(131047, 400, details)
+            return self._refuse(131047, details)
         if self._throughput is not None and not self._throughput.take(phone_number_id):
-            return _error(130429, 400)
+            return self._refuse(130429)
         if self._pairs is not None and not self._pairs.take(phone_number_id, wa_id):
-            return _error(131056, 400)
+            return self._refuse(131056)
         return None
+
+    def _refuse(self, code: int, details: str | None = None) -> web.Response:
+        self.refused[code] = self.refused.get(code, 0) + 1
+        return _error(code, 400, details)
+
+    def busiest_second(self, phone_number_id: str | None = None) -> int:
+        """The most sends accepted within any sliding one-second window (on one number)."""
+        times = sorted(m.time for m in self.sent if phone_number_id in (None, m.phone_number_id))
+        most, start = 0, 0
+        for end, at in enumerate(times):
+            while times[start] <= at - 1.0:
+                start += 1
+            most = max(most, end - start + 1)
+        return most
 
     # -- webhooks --------------------------------------------------------------------------
 

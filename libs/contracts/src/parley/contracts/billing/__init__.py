@@ -1,0 +1,1 @@
+"""Billing contracts: entitlements other services enforce, and where usage is counted."""

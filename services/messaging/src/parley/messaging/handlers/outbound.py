@@ -1,0 +1,439 @@
+"""The outbound pipeline: one SendMessage in, at most one provider call, one outcome out.
+
+For each command: the ledger first (a settled send is announced again, a fresh claim waits, a
+stale claim is an unknown outcome), then the checks that need no provider (channel, recipient,
+opt-out, content, the 24 h window, the plan's quota), then the limits (pair, messaging tier,
+the number's throughput, which may wait), then the claim, the call, and the outcome written to
+the ledger before it is announced as MessageSent or MessageFailed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from nats.aio.client import Client as NatsClient
+from nats.aio.msg import Msg
+
+from parley.contracts.envelope import Envelope
+from parley.contracts.messages import Event
+from parley.contracts.messaging.commands import SendMessage, command_token
+from parley.contracts.messaging.events import MessageFailed, MessageSent
+from parley.contracts.registry import registry
+from parley.contracts.streams import MESSAGING
+from parley.contracts.subjects import event_subject
+from parley.messaging.adapters.channel_store import ChannelStore
+from parley.messaging.adapters.contacts import Conversations
+from parley.messaging.adapters.provider_ids import ProviderIds, SentMessageRef
+from parley.messaging.adapters.quota import Quota
+from parley.messaging.adapters.rate_limits import RateLimited, RateLimits
+from parley.messaging.adapters.reach import Reach
+from parley.messaging.adapters.secrets import SecretBox
+from parley.messaging.adapters.send_ledger import SendLedger, SendRecord
+from parley.messaging.domain.channels import ChannelRecord
+from parley.messaging.domain.errors import handling
+from parley.messaging.domain.outbound import cloud_body
+from parley.messaging.domain.send_checks import Refusal, SendTarget, business_initiated, refusal
+from parley.messaging.domain.tiers import tier_cap, warmup_rate
+from parley.messaging.handlers.number_pauses import NumberPauses
+from parley.messaging.metrics import MessagingMetrics
+from parley.messaging.providers.base import (
+    Accepted,
+    NotSent,
+    Provider,
+    Rejected,
+    Unknown,
+)
+from parley.runtime.consumers import ConsumerSpec, RetryLater
+from parley.runtime.logs import get_logger
+
+log = get_logger("parley.messaging.outbound")
+
+CONSUMER = ConsumerSpec(
+    stream=MESSAGING.name,
+    durable="messaging-send",
+    filter_subjects=("messaging.cmd.>",),
+    # Waits (limits, a paused number, 131049's day) come back as naks, which count as
+    # deliveries: the cap only has to stop a command that keeps crashing the handler.
+    max_deliver=100_000,
+    backoff=(1.0, 2.0, 5.0, 15.0, 30.0),
+    ack_wait=60.0,
+    max_ack_pending=20_000,
+    fetch_batch=256,
+    concurrency=512,
+)
+
+UnknownOutcome = Literal["fail", "resend"]
+# While a number is paused its sends wait, checking back this often, for at most this long.
+PAUSE_RECHECK = 30.0
+PAUSE_GIVE_UP = 24 * 3600.0
+NOT_SENT_ATTEMPTS = 8
+
+RateFactor = Callable[[str, str], Awaitable[float]]  # (workspace, channel) -> multiplier
+# The number a workspace without any gets (the sandbox, in embedded mode), or None.
+DefaultChannel = Callable[[str], Awaitable[ChannelRecord | None]]
+
+
+async def _no_default(workspace_id: str) -> ChannelRecord | None:
+    del workspace_id
+    return None
+
+
+async def _full_rate(workspace_id: str, channel_id: str) -> float:
+    del workspace_id, channel_id
+    return 1.0
+
+
+@dataclass(frozen=True)
+class OutboundSettings:
+    call_timeout: float = 10.0  # the provider client's total timeout
+    unknown_outcome: UnknownOutcome = "fail"
+    pause_recheck: float = PAUSE_RECHECK
+    max_slot_wait: float = 10.0  # the rate limiter's longest in-handler wait
+
+
+class Outbound:
+    def __init__(
+        self,
+        nc: NatsClient,
+        *,
+        channels: ChannelStore,
+        conversations: Conversations,
+        ledger: SendLedger,
+        provider_ids: ProviderIds,
+        limits: RateLimits,
+        reach: Reach,
+        quota: Quota,
+        box: SecretBox,
+        providers: dict[str, Provider],
+        pauses: NumberPauses,
+        settings: OutboundSettings,
+        rate_factor: RateFactor = _full_rate,
+        metrics: MessagingMetrics,
+        default_channel: DefaultChannel = _no_default,
+    ) -> None:
+        self._nc = nc
+        self._channels = channels
+        self._conversations = conversations
+        self._ledger = ledger
+        self._provider_ids = provider_ids
+        self._limits = limits
+        self._reach = reach
+        self._quota = quota
+        self._box = box
+        self._providers = providers
+        self._pauses = pauses
+        self._settings = settings
+        self._rate_factor = rate_factor
+        self._default_channel = default_channel
+        self._metrics = metrics
+
+    async def handle(self, msg: Msg) -> None:
+        envelope = Envelope.from_bytes(msg.data)
+        command = registry.decode(envelope)
+        if not isinstance(command, SendMessage):
+            log.warning("not a command messaging knows; skipped", type=envelope.type)
+            return
+        key = f"{envelope.workspace_id}.{command_token(command.command_id)}"
+        record, revision = await self._ledger.get(key)
+        now = datetime.now(UTC)
+        if record is not None and record.settled:
+            await self._announce(envelope, command, record)
+            return
+        if record is not None and record.state == "calling":
+            age = (now - record.at).total_seconds()
+            # A claim is followed by at most the throughput wait and the call.
+            horizon = self._settings.call_timeout + self._settings.max_slot_wait + 5.0
+            if age < horizon:
+                raise RetryLater(horizon - age, "another delivery is calling the provider")
+            if self._settings.unknown_outcome == "fail":
+                # The process died mid-call: WhatsApp may or may not have the message. Sending
+                # again could reach the customer twice, so say so instead of guessing.
+                failed = record.model_copy(
+                    update={
+                        "state": "failed",
+                        "at": now,
+                        "code": "UNKNOWN_OUTCOME",
+                        "reason": "the service stopped while WhatsApp was being called; "
+                        "the message may or may not have been delivered",
+                        "remedy": "Check the conversation before sending it again.",
+                    }
+                )
+                await self._settle(key, envelope, command, failed)
+                return
+        await self._attempt(envelope, command, key, record, revision, now)
+
+    async def _attempt(
+        self,
+        envelope: Envelope,
+        command: SendMessage,
+        key: str,
+        record: SendRecord | None,
+        revision: int | None,
+        now: datetime,
+    ) -> None:
+        ws = envelope.workspace_id
+        channel, target = await self._target(ws, command)
+        refused = refusal(target, command.message, now) or await self._quota.refusal(ws)
+        if refused is not None or channel is None:
+            refused = refused or Refusal("NO_CHANNEL", "no channel")
+            await self._settle(key, envelope, command, _failed(record, now, refused))
+            return
+        if channel.view.status == "paused":
+            await self._wait_for_resume(key, envelope, command, record, now, channel)
+            return
+        try:
+            await self._limits.pair_slot(channel.view.phone_number_id, target.to)
+            if business_initiated(target, command.message, now):
+                await self._reach.admit(channel.portfolio, target.to, tier_cap(channel.view.tier))
+        except RateLimited as limited:
+            self._metrics.limit_waits.labels(limited.limit).inc()
+            raise RetryLater(limited.delay, str(limited)) from None
+        attempt = (record.attempt if record else 0) + 1
+        calling = SendRecord(
+            state="calling",
+            at=datetime.now(UTC),
+            attempt=attempt,
+            channel_id=channel.channel_id,
+            to=target.to,
+            first_error_at=record.first_error_at if record else None,
+        )
+        if await self._ledger.claim(key, calling, revision) is None:
+            raise RetryLater(1.0, "another delivery claimed this send")
+        provider, token, body = self._prepare(channel, command, target.to)
+        # The throughput slot is taken last, right before the call: whatever ran in between
+        # would otherwise add its own jitter to when the message reaches WhatsApp.
+        try:
+            await self._limits.number_slot(
+                channel.view.phone_number_id, await self._rate(ws, channel, now)
+            )
+        except RateLimited as limited:
+            self._metrics.limit_waits.labels(limited.limit).inc()
+            waiting = calling.model_copy(update={"state": "waiting", "attempt": attempt - 1})
+            await self._ledger.settle(key, waiting)
+            raise RetryLater(limited.delay, str(limited)) from None
+        result = await provider.send(channel, token, body)
+        if isinstance(result, Accepted):
+            sent = calling.model_copy(
+                update={"state": "sent", "at": datetime.now(UTC)}
+                | {"provider_message_id": result.provider_message_id}
+            )
+            await self._provider_ids.remember(
+                result.provider_message_id,
+                SentMessageRef(
+                    workspace_id=ws,
+                    ledger_key=key,
+                    command_id=command.command_id,
+                    contact_id=command.contact_id,
+                    channel_id=channel.channel_id,
+                    execution_id=command.execution_id,
+                ),
+            )
+            await self._settle(key, envelope, command, sent)
+        elif isinstance(result, Rejected):
+            await self._rejected(key, envelope, command, calling, channel, result)
+        elif isinstance(result, NotSent):
+            await self._retry_or_fail(
+                key, envelope, command, calling, "NOT_SENT", result.reason, 2.0, NOT_SENT_ATTEMPTS
+            )
+        elif isinstance(result, Unknown):
+            if self._settings.unknown_outcome == "resend":
+                await self._retry_or_fail(
+                    key, envelope, command, calling, "UNKNOWN_OUTCOME", result.reason, 5.0, 3
+                )
+                return
+            failed = calling.model_copy(
+                update={
+                    "state": "failed",
+                    "at": datetime.now(UTC),
+                    "code": "UNKNOWN_OUTCOME",
+                    "reason": f"{result.reason}; the message may or may not have been delivered",
+                    "remedy": "Check the conversation before sending it again.",
+                }
+            )
+            await self._settle(key, envelope, command, failed)
+
+    def _prepare(
+        self, channel: ChannelRecord, command: SendMessage, to: str
+    ) -> tuple[Provider, str, dict[str, Any]]:
+        provider = self._providers[channel.view.provider]
+        sealed = channel.sealed.get("access_token")
+        token = self._box.open(sealed) if sealed else ""
+        return provider, token, cloud_body(command.message, to)
+
+    async def _rejected(
+        self,
+        key: str,
+        envelope: Envelope,
+        command: SendMessage,
+        calling: SendRecord,
+        channel: ChannelRecord,
+        result: Rejected,
+    ) -> None:
+        what = handling(result.code)
+        code = str(result.code)
+        reason = f"{what.reason} ({result.code}{': ' + result.details if result.details else ''})"
+        if what.action == "fail":
+            failed = calling.model_copy(
+                update={
+                    "state": "failed",
+                    "at": datetime.now(UTC),
+                    "code": code,
+                    "reason": reason[:1000],
+                    "remedy": what.remedy,
+                }
+            )
+            await self._settle(key, envelope, command, failed)
+            return
+        if what.action == "pause_number":
+            await self._pauses.pause(envelope, channel, code, what.reason, what.remedy)
+            waiting = calling.model_copy(
+                update={"state": "waiting", "at": datetime.now(UTC), "code": code}
+                | {"reason": reason[:1000], "attempt": calling.attempt - 1}
+            )
+            await self._ledger.settle(key, waiting)
+            raise RetryLater(self._settings.pause_recheck, f"number paused ({code})")
+        delay = what.delay(calling.attempt) * random.uniform(0.75, 1.25)
+        await self._retry_or_fail(
+            key, envelope, command, calling, code, reason, delay, what.attempts, what.remedy
+        )
+
+    async def _retry_or_fail(
+        self,
+        key: str,
+        envelope: Envelope,
+        command: SendMessage,
+        calling: SendRecord,
+        code: str,
+        reason: str,
+        delay: float,
+        attempts: int,
+        remedy: str = "",
+    ) -> None:
+        now = datetime.now(UTC)
+        if calling.attempt > attempts:
+            failed = calling.model_copy(
+                update={"state": "failed", "at": now, "code": code, "retryable": True}
+                | {"reason": f"{reason}; gave up after {calling.attempt} attempts"[:1000]}
+                | {"remedy": remedy or "Try again later."}
+            )
+            await self._settle(key, envelope, command, failed)
+            return
+        waiting = calling.model_copy(
+            update={"state": "waiting", "at": now, "code": code, "reason": reason[:1000]}
+            | {"first_error_at": calling.first_error_at or now}
+        )
+        await self._ledger.settle(key, waiting)
+        raise RetryLater(delay, f"{code}: retry {calling.attempt} in {delay:.1f}s")
+
+    async def _wait_for_resume(
+        self,
+        key: str,
+        envelope: Envelope,
+        command: SendMessage,
+        record: SendRecord | None,
+        now: datetime,
+        channel: ChannelRecord,
+    ) -> None:
+        since = (record.first_error_at if record else None) or now
+        if (now - since).total_seconds() > PAUSE_GIVE_UP:
+            refused = Refusal(
+                "NUMBER_PAUSED",
+                f"the number stayed paused for a day: {channel.view.paused_reason}",
+                channel.view.paused_remedy,
+                retryable=True,
+            )
+            await self._settle(key, envelope, command, _failed(record, now, refused))
+            return
+        waiting = SendRecord(
+            state="waiting",
+            at=now,
+            attempt=record.attempt if record else 0,
+            channel_id=channel.channel_id,
+            code="NUMBER_PAUSED",
+            reason=channel.view.paused_reason,
+            first_error_at=since,
+        )
+        await self._ledger.settle(key, waiting)
+        raise RetryLater(self._settings.pause_recheck, "number paused")
+
+    async def _target(
+        self, workspace_id: str, command: SendMessage
+    ) -> tuple[ChannelRecord | None, SendTarget]:
+        conversation = await self._conversations.get(workspace_id, command.contact_id)
+        to = command.to or (conversation.wa_id if conversation else "")
+        channel_id = command.channel_id or (conversation.channel_id if conversation else "")
+        channel = await self._channel(workspace_id, channel_id)
+        target = SendTarget(
+            channel_found=channel is not None,
+            channel_status=channel.view.status if channel else "",
+            to=to.lstrip("+") if to.startswith("+") else to,
+            opted_out=bool(conversation and conversation.opted_out),
+            last_inbound_at=conversation.last_inbound_at if conversation else None,
+        )
+        return channel, target
+
+    async def _channel(self, workspace_id: str, channel_id: str) -> ChannelRecord | None:
+        if channel_id:
+            return await self._channels.cached(workspace_id, channel_id)
+        # No conversation and no channel named: the workspace's first active number.
+        found = await self._channels.first_active(workspace_id)
+        return found or await self._default_channel(workspace_id)
+
+    async def _rate(self, workspace_id: str, channel: ChannelRecord, now: datetime) -> float:
+        configured = channel.view.messages_per_second
+        if channel.view.warmup:
+            configured = warmup_rate(configured, channel.days_connected(now))
+        factor = await self._rate_factor(workspace_id, channel.channel_id)
+        return max(0.1, configured * factor)
+
+    async def _settle(
+        self, key: str, envelope: Envelope, command: SendMessage, record: SendRecord
+    ) -> None:
+        await self._ledger.settle(key, record)
+        await self._announce(envelope, command, record)
+        number = record.channel_id or "-"
+        self._metrics.sends.labels(number, record.state, record.code or "ok").inc()
+
+    async def _announce(self, envelope: Envelope, command: SendMessage, record: SendRecord) -> None:
+        common: dict[str, Any] = {
+            "command_id": command.command_id,
+            "contact_id": command.contact_id,
+            "provider_message_id": record.provider_message_id,
+            "execution_id": command.execution_id,
+            "channel_id": record.channel_id,
+            "at": record.at,
+        }
+        event: Event
+        if record.state == "sent":
+            event = MessageSent(**common)
+        else:
+            event = MessageFailed(
+                **common,
+                code=record.code or "FAILED",
+                reason=record.reason or "not sent",
+                retryable=record.retryable,
+                remedy=record.remedy,
+            )
+        token = command_token(command.command_id)
+        subject = event_subject("messaging", envelope.workspace_id, token)
+        headers = {"Nats-Msg-Id": f"{envelope.workspace_id}.{token}:{record.state}"}
+        await self._nc.jetstream().publish(
+            subject, envelope.caused(event).to_bytes(), headers=headers
+        )
+
+
+def _failed(record: SendRecord | None, now: datetime, refused: Refusal) -> SendRecord:
+    return SendRecord(
+        state="failed",
+        at=now,
+        channel_id=record.channel_id if record else "",
+        attempt=record.attempt if record else 0,
+        code=refused.code,
+        reason=refused.reason,
+        remedy=refused.remedy,
+        retryable=refused.retryable,
+    )
