@@ -8,6 +8,7 @@ refusal in the meantime.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from nats.aio.client import Client as NatsClient
@@ -39,6 +40,7 @@ class ChannelStore:
         self._bucket = LazyBucket(nc, buckets.CHANNELS)
         self._cache: dict[str, tuple[float, ChannelRecord | None]] = {}
         self._defaults: dict[str, tuple[float, ChannelRecord | None]] = {}
+        self._listing = asyncio.Lock()
 
     async def get(self, workspace_id: str, channel_id: str) -> ChannelRecord | None:
         kv = await self._bucket()
@@ -108,12 +110,17 @@ class ChannelStore:
         """The workspace's oldest active number, for sends that name none; cached, because a
         campaign asks this once per message and a listing costs a watch on the server."""
         hit = self._defaults.get(workspace_id)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
+        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
             return hit[1]
-        found = next((r for r in await self.in_workspace(workspace_id) if r.active), None)
-        self._defaults[workspace_id] = (now, found)
-        return found
+        # Hundreds of sends in flight miss the cache together: one of them lists, the others
+        # wait for its answer instead of each opening a watch.
+        async with self._listing:
+            hit = self._defaults.get(workspace_id)
+            if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+                return hit[1]
+            found = next((r for r in await self.in_workspace(workspace_id) if r.active), None)
+            self._defaults[workspace_id] = (time.monotonic(), found)
+            return found
 
     async def in_workspace(self, workspace_id: str) -> list[ChannelRecord]:
         kv = await self._bucket()

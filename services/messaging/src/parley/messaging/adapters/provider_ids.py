@@ -7,10 +7,11 @@ webhooks end in the right state and each step is announced once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from nats.aio.client import Client as NatsClient
-from nats.js.errors import KeyNotFoundError
+from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 from pydantic import BaseModel, ConfigDict
 
 from parley.messaging.adapters import buckets
@@ -39,11 +40,10 @@ class ProviderIds:
         self._bucket = LazyBucket(nc, buckets.PROVIDER_IDS)
 
     async def remember(self, provider_message_id: str, ref: SentMessageRef) -> None:
-        def change(current: bytes | None) -> bytes | None:
-            # A status webhook may have won the race; never move its status back.
-            return ref.model_dump_json().encode() if current is None else None
-
-        await cas_update(await self._bucket(), _key(provider_message_id), change)
+        kv = await self._bucket()
+        # Create only: a record already there (a redelivery) keeps the status it has reached.
+        with contextlib.suppress(KeyWrongLastSequenceError):
+            await kv.create(_key(provider_message_id), ref.model_dump_json().encode())
 
     async def get(self, provider_message_id: str) -> SentMessageRef | None:
         kv = await self._bucket()

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from nats.aio.client import Client as NatsClient
+from nats.js.errors import KeyWrongLastSequenceError
 
 from parley.messaging.adapters import buckets
 from parley.messaging.domain.pacing import Gcra
@@ -130,7 +131,17 @@ class RateLimits:
 
     async def pair_slot(self, phone_number_id: str, recipient: str) -> None:
         """Wait for this recipient's pair limit; RateLimited when the wait is long."""
-        slots = await self._reserve(f"pair.{phone_number_id}.{recipient}", self._pair, 1)
+        key = f"pair.{phone_number_id}.{recipient}"
+        now = self._clock()
+        first = self._pair.reserve(None, now, 1)
+        kv = await self._bucket()
+        try:
+            # Most sends go to someone not written to in the last hour: one create, no read.
+            await kv.create(key, _state(first.tat))
+            return
+        except KeyWrongLastSequenceError:
+            pass
+        slots = await self._reserve(key, self._pair, 1)
         delay = slots[0] - self._clock()
         if delay > 0:
             await asyncio.sleep(delay)
