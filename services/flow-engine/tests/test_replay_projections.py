@@ -43,7 +43,6 @@ from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
 
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 TABLES = {
     "flows": "flow_id",
     "flow_versions": "flow_id, version",
@@ -77,7 +76,9 @@ async def history(nc: NatsClient, workspace: str) -> str:
         graph=welcome(),
         contact=ContactSnapshot(contact_id="c-1", name="Ada"),
         trigger="keyword",
-        at=T0,
+        # Now, not a fixed date: a start in the past would let the reply timeout fire at once
+        # and move the execution on while the test compares the read models.
+        at=datetime.now(UTC),
     )
     subject = event_subject("exec", workspace, execution_id)
     cause = Envelope.wrap(start, workspace_id=workspace)
