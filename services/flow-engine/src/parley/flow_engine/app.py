@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from parley.contracts.executions.queries import GetExecutionReplay, InspectContact
+from parley.contracts.executions.queries import (
+    GetExecution,
+    GetExecutionReplay,
+    InspectContact,
+    ListExecutions,
+)
+from parley.contracts.flows.queries import GetFlow, GetFlowVersion, ListFlows, ListFlowVersions
 from parley.contracts.flows.requests import ChangeFlow
 from parley.contracts.streams import AI, CRM, MESSAGING
 from parley.flow_engine import __version__
@@ -34,6 +40,9 @@ from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MO
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.handlers.inbound_router import InboundRouter
 from parley.flow_engine.handlers.inspector import ContactInspector
+from parley.flow_engine.handlers.read_queries.executions import ExecutionQueries
+from parley.flow_engine.handlers.read_queries.flow_versions import FlowVersionQueries
+from parley.flow_engine.handlers.read_queries.flows import FlowQueries
 from parley.flow_engine.handlers.replay_queries import ExecutionReplayer
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.outbound import OutboundPolicy
@@ -62,6 +71,16 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_query("change-flow", ChangeFlow, FlowCommands(service.nc).answer)
     replayer = ExecutionReplayer(service.nc, service.engine, service.schema)
     service.add_query("execution-replay", GetExecutionReplay, replayer.answer)
+    # The gateway's reads: pages of flows, versions and executions, and one of each in full.
+    flows_read = FlowQueries(service.engine, service.schema)
+    service.add_query("list-flows", ListFlows, flows_read.list_flows)
+    service.add_query("get-flow", GetFlow, flows_read.get_flow)
+    versions_read = FlowVersionQueries(service.engine, service.schema)
+    service.add_query("list-flow-versions", ListFlowVersions, versions_read.list_versions)
+    service.add_query("get-flow-version", GetFlowVersion, versions_read.get_version)
+    executions_read = ExecutionQueries(service.engine, service.schema)
+    service.add_query("list-executions", ListExecutions, executions_read.list_executions)
+    service.add_query("get-execution", GetExecution, executions_read.get_execution)
     # The engine consumes messaging's and ai-rag's events and sends commands to them and to crm;
     # it creates their streams (from the one catalog, so with the same config) when it starts
     # before their owners.

@@ -10,7 +10,7 @@ from parley.contracts.executions.queries import ContactInspection, ExecutionSumm
 
 _COLUMNS = (
     "execution_id, flow_id, flow_version, status, current_node, waiting_for, waiting_since,"
-    " started_at, ended_at, failure_reason"
+    " started_at, ended_at, failure_reason, contact_id, trigger"
 )
 
 
