@@ -10,6 +10,7 @@ from pathlib import Path
 
 from parley.contracts.messaging.channels import ChangeChannel, GetNumberHealth, ListChannels
 from parley.contracts.messaging.sandbox import SandboxConversation, SandboxSend
+from parley.contracts.messaging.webhooks import VerifyWebhook, VerifyWebhookSubscription
 from parley.contracts.streams import CRM, INGRESS, USAGE
 from parley.messaging import __version__
 from parley.messaging.adapters.channel_store import ChannelStore
@@ -29,6 +30,8 @@ from parley.messaging.handlers.opt_outs import OptOuts
 from parley.messaging.handlers.outbound import Outbound, OutboundSettings
 from parley.messaging.handlers.sandbox_requests import SandboxRequests
 from parley.messaging.handlers.watchdog import Watchdog
+from parley.messaging.handlers.webhook_auth import WebhookAuth
+from parley.messaging.handlers.webhook_requests import WebhookRequests
 from parley.messaging.metrics import MessagingMetrics
 from parley.messaging.providers.base import Provider
 from parley.messaging.providers.cloud_api import CloudApi
@@ -103,13 +106,14 @@ def build(settings: MessagingSettings | None = None) -> Service:
     service.add_consumer(
         replace(outbound.CONSUMER, concurrency=config.send_concurrency), pipeline.handle
     )
+    auth = WebhookAuth(channels, box)
     webhooks = Ingress(
         nc,
         channels=channels,
         conversations=conversations,
         provider_ids=provider_ids,
         limits=limits,
-        box=box,
+        auth=auth,
         sandbox=sandbox_store,
         pauses=pauses,
         metrics=metrics,
@@ -123,6 +127,10 @@ def build(settings: MessagingSettings | None = None) -> Service:
     simulator = SandboxRequests(nc, channels, sandbox_store, box)
     service.add_query("sandbox-send", SandboxSend, simulator.send)
     service.add_query("sandbox-conversation", SandboxConversation, simulator.conversation)
+    # The gateway's checks of a webhook before it stores or answers it (the secrets stay here).
+    door = WebhookRequests(channels, box, auth)
+    service.add_query("verify-webhook", VerifyWebhook, door.verify)
+    service.add_query("verify-webhook-subscription", VerifyWebhookSubscription, door.subscription)
 
     async def close_http() -> None:
         await cloud_api.close()

@@ -12,7 +12,8 @@ class MessagingMetrics:
         registry = metrics.registry
         self.webhooks_rejected = Counter(
             metrics.name("webhooks_rejected", "total"),
-            "Webhook bodies dropped, by reason (bad_signature, unknown_number, not_a_webhook).",
+            "Webhook bodies dropped, by reason "
+            "(missing_signature, bad_signature, unknown_number, not_a_webhook).",
             ["reason"],
             registry=registry,
         )

@@ -1,5 +1,7 @@
 """Channels in KV: `<ws>.<channel_id>` holds the record, `number.<phone_number_id>` says which
-workspace and channel a provider number belongs to (for inbound webhooks, which name only it).
+workspace and channel a provider number belongs to (for inbound webhooks, which name only it),
+and `verify.<fingerprint of the verify token>.<ws>.<channel_id>` which numbers have a given
+verify token (for Meta's subscription handshake, which names only the token).
 
 Reads on the send path go through a short per-process cache: a change (pause, new rate) reaches
 every replica within `CACHE_SECONDS`, and a paused number is also caught by the provider's own
@@ -9,16 +11,23 @@ refusal in the meantime.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import KeyNotFoundError
+from nats.js.kv import KeyValue
 
+from parley.contracts.messaging.channels import CHANNEL_ID_PATTERN
 from parley.messaging.adapters import buckets
 from parley.messaging.domain.channels import ChannelRecord
 from parley.runtime.kv import LazyBucket, cas_update
 
 CACHE_SECONDS = 2.0
+# Set once every channel stored before the verify index existed has been indexed (one key of a
+# single token, so no `<ws>.<channel>` listing ever sees it).
+VERIFY_INDEX_COMPLETE = "verify_index_complete"
+_CHANNEL_ID = re.compile(CHANNEL_ID_PATTERN)
 
 
 def _key(workspace_id: str, channel_id: str) -> str:
@@ -33,6 +42,10 @@ def _display_key(display_phone_number: str) -> str | None:
     """Quality webhooks name the number only by its display form (`15550783881`)."""
     digits = "".join(c for c in display_phone_number if c.isdigit())
     return f"display.{digits}" if digits else None
+
+
+def _verify_key(fingerprint: str, workspace_id: str, channel_id: str) -> str:
+    return f"verify.{fingerprint}.{workspace_id}.{channel_id}"
 
 
 class ChannelStore:
@@ -123,17 +136,72 @@ class ChannelStore:
             return found
 
     async def in_workspace(self, workspace_id: str) -> list[ChannelRecord]:
-        kv = await self._bucket()
         # A watch on the workspace's keys: the server filters by subject (kv.keys() would list
         # every workspace's keys and filter them in this process).
-        watcher = await kv.watch(f"{workspace_id}.*", ignore_deletes=True)
-        records = []
-        try:
-            async for entry in watcher:
-                if entry is None:
-                    break  # the initial values are all in
-                if entry.value:
-                    records.append(ChannelRecord.model_validate_json(entry.value))
-        finally:
-            await watcher.stop()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
+        records = [
+            ChannelRecord.model_validate_json(value)
+            for _, value in await _listing(await self._bucket(), f"{workspace_id}.*")
+            if value
+        ]
         return sorted(records, key=lambda r: (r.view.connected_at, r.channel_id))
+
+    async def index_verify_token(self, record: ChannelRecord, fingerprint: str) -> None:
+        """Index the channel under its verify token's fingerprint (several numbers of one Meta
+        app share one token, hence one key per channel). Written before the record itself: an
+        entry left by a write that then failed is harmless, a missing one is not."""
+        kv = await self._bucket()
+        await kv.put(_verify_key(fingerprint, record.workspace_id, record.channel_id), b"1")
+
+    async def unindex_verify_token(self, record: ChannelRecord, fingerprint: str) -> None:
+        kv = await self._bucket()
+        await kv.delete(_verify_key(fingerprint, record.workspace_id, record.channel_id))
+
+    async def with_verify_token(
+        self, fingerprint: str, channel_id: str | None = None
+    ) -> list[ChannelRecord]:
+        """The channels indexed under a verify token (those called `channel_id` if given), in
+        any workspace. An index entry may be stale: the caller compares the token itself."""
+        if channel_id is not None and not _CHANNEL_ID.fullmatch(channel_id):
+            return []  # it could not be a key token, let alone a channel
+        kv = await self._bucket()
+        pattern = f"verify.{fingerprint}." + (f"*.{channel_id}" if channel_id else ">")
+        records = []
+        for key, _ in await _listing(kv, pattern, keys_only=True):
+            _, _, workspace_id, channel = key.split(".", 3)
+            record = await self.get(workspace_id, channel)
+            if record is not None:
+                records.append(record)
+        return records
+
+    async def everything(self) -> list[ChannelRecord]:
+        """Every workspace's channels: a full listing, only for the verify index's backfill."""
+        listed = await _listing(await self._bucket(), "*.*")
+        # `number.*` and `display.*` match too; their values are owners, not JSON records.
+        return [ChannelRecord.model_validate_json(v) for _, v in listed if v.startswith(b"{")]
+
+    async def verify_index_complete(self) -> bool:
+        kv = await self._bucket()
+        try:
+            await kv.get(VERIFY_INDEX_COMPLETE)
+        except KeyNotFoundError:
+            return False
+        return True
+
+    async def mark_verify_index_complete(self) -> None:
+        await (await self._bucket()).put(VERIFY_INDEX_COMPLETE, b"1")
+
+
+async def _listing(
+    kv: KeyValue, pattern: str, *, keys_only: bool = False
+) -> list[tuple[str, bytes]]:
+    """The current (key, value) of every key matching `pattern`, filtered by the server."""
+    watcher = await kv.watch(pattern, ignore_deletes=True, meta_only=keys_only)
+    found = []
+    try:
+        async for entry in watcher:
+            if entry is None:
+                break  # the initial values are all in
+            found.append((entry.key, entry.value or b""))
+    finally:
+        await watcher.stop()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
+    return found

@@ -29,7 +29,7 @@ from parley.contracts.messaging.channels import (
 )
 from parley.contracts.subjects import event_subject
 from parley.messaging.adapters.channel_store import ChannelStore
-from parley.messaging.adapters.secrets import SecretBox
+from parley.messaging.adapters.secrets import SecretBox, SecretUnreadable
 from parley.messaging.domain.channels import (
     SANDBOX_RATE,
     ChannelRecord,
@@ -146,7 +146,8 @@ class ChannelRequests:
         )
         sealed = {name: self._box.seal(getattr(connection, name)) for name in _SECRET_FIELDS}
         return await self._create(
-            ChannelRecord(workspace_id=workspace_id, view=view, sealed=sealed)
+            ChannelRecord(workspace_id=workspace_id, view=view, sealed=sealed),
+            connection.verify_token,
         )
 
     async def _sandbox(
@@ -169,15 +170,17 @@ class ChannelRequests:
             quality="GREEN",
             connected_at=datetime.now(UTC),
         )
+        verify_token = secrets.token_urlsafe(16)
         sealed = {
             "app_secret": self._box.seal(secrets.token_urlsafe(32)),
-            "verify_token": self._box.seal(secrets.token_urlsafe(16)),
+            "verify_token": self._box.seal(verify_token),
         }
         return await self._create(
-            ChannelRecord(workspace_id=workspace_id, view=view, sealed=sealed)
+            ChannelRecord(workspace_id=workspace_id, view=view, sealed=sealed), verify_token
         )
 
-    async def _create(self, record: ChannelRecord) -> ChannelChangeResult:
+    async def _create(self, record: ChannelRecord, verify_token: str) -> ChannelChangeResult:
+        await self._channels.index_verify_token(record, self._box.fingerprint(verify_token))
         if not await self._channels.create(record):
             return _refused(
                 record.channel_id,
@@ -213,9 +216,21 @@ class ChannelRequests:
                 )
         view = current.view.model_copy(update=public)
         record = current.model_copy(update={"view": view, "sealed": sealed})
+        new_token = given.get("verify_token")
+        if new_token is not None:
+            await self._channels.index_verify_token(record, self._box.fingerprint(new_token))
         await self._channels.put(record)
+        old_token = self._opened(current, "verify_token") if new_token is not None else None
+        if old_token is not None and old_token != new_token:
+            await self._channels.unindex_verify_token(record, self._box.fingerprint(old_token))
         await self._publish(record, ChannelUpdated(channel=view, changed=tuple(sorted(given))))
         return ChannelChangeResult(ok=True, channel_id=view.channel_id, channel=view)
+
+    def _opened(self, record: ChannelRecord, name: str) -> str | None:
+        try:
+            return self._box.open(record.sealed[name]) if name in record.sealed else None
+        except SecretUnreadable:
+            return None  # sealed under another SECRET_KEY: nothing to compare it with
 
     async def _change(
         self, current: ChannelRecord, view: ChannelView, event: Event

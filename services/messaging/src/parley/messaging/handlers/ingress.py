@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import time
 from typing import Any
 
@@ -38,12 +37,11 @@ from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.provider_ids import ProviderIds
 from parley.messaging.adapters.rate_limits import RateLimits
 from parley.messaging.adapters.sandbox_store import SandboxStore
-from parley.messaging.adapters.secrets import SecretBox
 from parley.messaging.domain.channels import ChannelRecord
 from parley.messaging.domain.errors import handling
-from parley.messaging.domain.signatures import verify
-from parley.messaging.domain.webhooks import Inbound, NotAWebhook, StatusUpdate, parse
+from parley.messaging.domain.webhooks import Inbound, StatusUpdate
 from parley.messaging.handlers.number_pauses import NumberPauses
+from parley.messaging.handlers.webhook_auth import Refused, WebhookAuth
 from parley.messaging.metrics import MessagingMetrics
 from parley.runtime.consumers import ConsumerSpec, RetryLater
 from parley.runtime.kv import LazyBucket
@@ -64,6 +62,12 @@ CONSUMER = ConsumerSpec(
 # answer): it is retried this long before it is taken as some other system's message.
 STATUS_GRACE = 120.0
 
+_DROPPED = {
+    "missing_signature": "webhook without a signature; dropped",
+    "not_a_webhook": "ingress body is not a WhatsApp webhook; dropped",
+    "unknown_number": "webhook for a number no workspace connected; dropped",
+    "bad_signature": "webhook signature does not match the number's app secret; dropped",
+}
 _STATUS_EVENTS: dict[str, type[MessageDelivered | MessageRead | MessageFailed]] = {
     "delivered": MessageDelivered,
     "read": MessageRead,
@@ -80,7 +84,7 @@ class Ingress:
         conversations: Conversations,
         provider_ids: ProviderIds,
         limits: RateLimits,
-        box: SecretBox,
+        auth: WebhookAuth,
         sandbox: SandboxStore,
         pauses: NumberPauses,
         metrics: MessagingMetrics,
@@ -91,61 +95,35 @@ class Ingress:
         self._conversations = conversations
         self._provider_ids = provider_ids
         self._limits = limits
-        self._box = box
+        self._auth = auth
         self._sandbox = sandbox
         self._pauses = pauses
         self._seen = LazyBucket(nc, buckets.SEEN)
 
     async def handle(self, msg: Msg) -> None:
-        raw = msg.data
-        try:
-            body = json.loads(raw)
-            contents = parse(body)
-        except (ValueError, NotAWebhook) as err:
-            self._metrics.webhooks_rejected.labels("not_a_webhook").inc()
-            log.warning("ingress body is not a WhatsApp webhook; dropped", error=str(err)[:200])
-            return
-        channel = await self._channel_of(body, contents.inbound, contents.statuses)
-        if channel is None:
-            self._metrics.webhooks_rejected.labels("unknown_number").inc()
-            log.warning("webhook for a number no workspace connected; dropped")
-            return
-        signature = (msg.headers or {}).get(WHATSAPP_SIGNATURE_HEADER)
-        app_secret = (
-            self._box.open(channel.sealed.get("app_secret", ""))
-            if channel.sealed.get("app_secret")
-            else ""
+        checked = await self._auth.check(
+            msg.data, (msg.headers or {}).get(WHATSAPP_SIGNATURE_HEADER)
         )
-        if not verify(raw, signature, app_secret):
-            self._metrics.webhooks_rejected.labels("bad_signature").inc()
+        if isinstance(checked, Refused):
+            self._metrics.webhooks_rejected.labels(checked.reason).inc()
+            owner = checked.channel
             log.warning(
-                "webhook signature does not match the number's app secret; dropped",
-                workspace_id=channel.workspace_id,
-                channel_id=channel.channel_id,
+                _DROPPED.get(checked.reason, "webhook refused; dropped"),
+                reason=checked.reason,
+                workspace_id=owner.workspace_id if owner else None,
+                channel_id=owner.channel_id if owner else None,
             )
             return
+        channel, contents = checked.channel, checked.contents
         received = _received_at(msg)
         for item in contents.inbound:
             await self._inbound(channel, item)
         pending = 0
         for status in contents.statuses:
             pending += not await self._status(channel, status)
-        await self._quality(body)
+        await self._quality(checked.body)
         if pending and time.time() - received < STATUS_GRACE:
             raise RetryLater(1.0, f"{pending} statuses for sends not recorded yet")
-
-    async def _channel_of(
-        self, body: dict[str, Any], inbound: tuple[Inbound, ...], statuses: tuple[StatusUpdate, ...]
-    ) -> ChannelRecord | None:
-        for number in [i.phone_number_id for i in inbound] + [s.phone_number_id for s in statuses]:
-            if number:
-                return await self._channels.owner_of(number)
-        for entry in body.get("entry") or []:
-            for change in entry.get("changes") or []:
-                display = str((change.get("value") or {}).get("display_phone_number", ""))
-                if display:
-                    return await self._channels.owner_of_display(display)
-        return None
 
     async def _inbound(self, channel: ChannelRecord, item: Inbound) -> None:
         if not item.message_id or not item.sender:

@@ -34,6 +34,8 @@ QUERY_NAMES = {
     "messaging.GetNumberHealth": "number-health",
     "messaging.SandboxSend": "sandbox-send",
     "messaging.SandboxConversation": "sandbox-conversation",
+    "messaging.VerifyWebhook": "verify-webhook",
+    "messaging.VerifyWebhookSubscription": "verify-webhook-subscription",
 }
 
 
