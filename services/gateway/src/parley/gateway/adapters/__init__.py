@@ -1,0 +1,1 @@
+"""The gateway's adapters: its tables in Postgres, the other services over NATS."""

@@ -1,0 +1,59 @@
+"""The FastAPI application: REST under /api/v1, webhooks, GraphQL, the live WebSocket.
+
+Middleware, outermost first: security headers, CORS, body size, rate limit per client address,
+Idempotency-Key replay; then the routes, whose errors all leave as problem+json.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from starlette.middleware.cors import CORSMiddleware
+
+from parley.gateway import __version__
+from parley.gateway.adapters.idempotency_store import IdempotencyStore
+from parley.gateway.api import problems
+from parley.gateway.api.context import GatewayContext
+from parley.gateway.api.idempotency import Idempotency
+from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, SecurityHeaders
+from parley.gateway.api.routes import channels, executions, flows, webhooks
+
+API_PREFIX = "/api/v1"
+DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
+numbers and the sandbox. Authenticate with `Authorization: Bearer <access token or API key>`.
+Errors are RFC 9457 problem details naming the field and the rule. Lists are cursor-paginated
+(`limit`, `cursor` → `next_cursor`). Send `Idempotency-Key` on a POST to make a retry safe."""
+
+
+def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAPI:
+    app = FastAPI(
+        title="Parley API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    app.state.context = context
+    problems.install(app)
+    api = APIRouter(prefix=API_PREFIX)
+    for module in (flows, executions, channels):
+        api.include_router(module.router)
+    app.include_router(api)
+    app.include_router(webhooks.router)
+    settings = context.settings
+    app.add_middleware(
+        Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope
+    )
+    app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key"],
+            expose_headers=["Retry-After", "Idempotent-Replayed"],
+            max_age=600,
+        )
+    app.add_middleware(SecurityHeaders)
+    return app

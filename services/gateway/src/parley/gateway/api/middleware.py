@@ -1,0 +1,143 @@
+"""What every HTTP request goes through: size limit, rate limit per client address, security
+headers. Pure ASGI, so a body is counted as it streams in, before any route reads it."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from parley.gateway.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from parley.gateway.domain.rate_window import RateWindow
+
+_SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+]
+# The API answers JSON only; the docs page needs its own scripts, so it gets a looser policy.
+_API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
+_DOCS_PATHS = ("/api/docs", "/graphql")
+
+
+async def send_problem(send: Send, problem: Problem) -> None:
+    body = json.dumps(problem.body().model_dump(mode="json", exclude_none=True)).encode()
+    headers = [
+        (b"content-type", PROBLEM_MEDIA_TYPE.encode()),
+        (b"content-length", str(len(body)).encode()),
+        *((k.lower().encode(), v.encode()) for k, v in problem.headers.items()),
+    ]
+    await send({"type": "http.response.start", "status": problem.status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(_SECURITY_HEADERS)
+                if not path.startswith(_DOCS_PATHS):
+                    headers.append(_API_CSP)
+                if scope.get("scheme") == "https":
+                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class BodyLimit:
+    """413 for a body over `max_bytes`, whether it says so up front or not."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers", [])).get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            await send_problem(send, self._too_large())
+            return
+        received = 0
+        started = False
+
+        async def counting() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _TooLarge
+            return message
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counting, tracking)
+        except _TooLarge:
+            if not started:
+                await send_problem(send, self._too_large())
+
+    def _too_large(self) -> Problem:
+        return Problem(413, "REQUEST_TOO_LARGE", f"the request body is over {self.max_bytes} bytes")
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class ClientRateLimit:
+    """Requests per minute per client address (the last proxy hop's X-Forwarded-For when the
+    gateway is told it sits behind one)."""
+
+    def __init__(self, app: ASGIApp, per_minute: int, *, trust_forwarded: bool = False) -> None:
+        self.app = app
+        self.window = RateWindow(per_minute, 60.0)
+        self.trust_forwarded = trust_forwarded
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/webhooks/"):
+            # Meta and Stripe retry whatever we refuse; their bursts must not be thrown away.
+            await self.app(scope, receive, send)
+            return
+        wait = self.window.take(self._client(scope), time.monotonic())
+        if wait > 0:
+            await send_problem(send, too_many(wait, "this address"))
+            return
+        await self.app(scope, receive, send)
+
+    def _client(self, scope: Scope) -> str:
+        if self.trust_forwarded:
+            forwarded = dict(scope.get("headers", [])).get(b"x-forwarded-for")
+            if forwarded:
+                return str(forwarded.decode("latin-1").split(",")[-1].strip())
+        client = scope.get("client")
+        return str(client[0]) if client else "unknown"
+
+
+def too_many(wait: float, who: str) -> Problem:
+    seconds = max(1, round(wait + 0.5))
+    return Problem(
+        429,
+        "RATE_LIMITED",
+        f"too many requests from {who}; retry in {seconds} s",
+        headers={"Retry-After": str(seconds)},
+    )
