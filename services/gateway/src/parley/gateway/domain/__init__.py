@@ -1,0 +1,1 @@
+"""The gateway's pure identity rules: roles and permissions, passwords, tokens. No I/O."""

@@ -1,0 +1,59 @@
+"""Workspace roles and what each may do.
+
+Roles are ordered `owner > admin > editor > agent > viewer`; each holds every permission of the
+roles below it plus its own. A permission is a `<resource>:<action>` string, so an API key can
+carry a subset of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Literal, TypeGuard, get_args
+
+Role = Literal["owner", "admin", "editor", "agent", "viewer"]
+
+# Lowest first: a role's rank is its index.
+ROLES: tuple[Role, ...] = ("viewer", "agent", "editor", "admin", "owner")
+_RANK: Mapping[Role, int] = MappingProxyType({role: rank for rank, role in enumerate(ROLES)})
+
+_VIEWER = frozenset(
+    {
+        "workspace:read",
+        "flows:read",
+        "executions:read",
+        "channels:read",
+        "members:read",
+        "contacts:read",
+    }
+)
+_AGENT = _VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
+_EDITOR = _AGENT | {"flows:write"}
+_ADMIN = _EDITOR | {"channels:write", "members:write", "api_keys:read", "api_keys:write"}
+_OWNER = _ADMIN | {"workspace:admin"}
+
+PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType(
+    {"viewer": _VIEWER, "agent": _AGENT, "editor": _EDITOR, "admin": _ADMIN, "owner": _OWNER}
+)
+ALL_PERMISSIONS: frozenset[str] = _OWNER
+
+
+def is_role(value: str) -> TypeGuard[Role]:
+    return value in get_args(Role)
+
+
+def permissions_of(role: Role) -> frozenset[str]:
+    return PERMISSIONS[role]
+
+
+def can(role: Role, permission: str) -> bool:
+    return permission in PERMISSIONS[role]
+
+
+def at_least(role: Role, minimum: Role) -> bool:
+    return _RANK[role] >= _RANK[minimum]
+
+
+def can_grant(granter_role: Role, role: Role) -> bool:
+    """Nobody grants a role above their own, so only owners grant owner."""
+    return _RANK[role] <= _RANK[granter_role]
