@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import shutil
 import signal
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 import nats
-import psutil  # type: ignore[import-untyped]
 import pytest
 from sqlalchemy import text
 
@@ -25,120 +17,17 @@ from parley.contracts.envelope import Envelope
 from parley.contracts.system import HealthQuery
 from parley.runtime.db import create_engine
 from parley.runtime.embedded import free_port
-from parley.runtime.embedded.ports import bindable, ephemeral_range
-from parley.runtime.testing.plugin import eventually
+from parley.runtime.testing.dev_stack import (
+    PARLEY,
+    SERVICES,
+    Stack,
+    free_port_range,
+    stop_and_assert_gone,
+)
 
 pytestmark = pytest.mark.e2e
 
-PARLEY = str(Path(sys.executable).with_name("parley"))
-SERVICES = 7
 MARKER_SUBJECT = "crm.evt.e2e.marker"
-
-
-def free_port_range(count: int) -> int:
-    """A base port with `count` free ports after it (the services' health ports), all below the
-    ephemeral range so no outgoing connection takes one between the two boots."""
-    low, _ = ephemeral_range()
-    for _ in range(50):
-        base = free_port()
-        if base + count <= low and all(bindable(p) for p in range(base, base + count)):
-            return base
-    raise RuntimeError(f"no {count} consecutive free ports found")
-
-
-@dataclass
-class Stack:
-    data_dir: Path
-    log: Path
-    nats_port: int
-    pg_port: int
-    health_base: int
-
-    @property
-    def nats_url(self) -> str:
-        return f"nats://127.0.0.1:{self.nats_port}"
-
-    @property
-    def database_url(self) -> str:
-        return f"postgresql://postgres@127.0.0.1:{self.pg_port}/postgres"
-
-    def log_tail(self, lines: int = 60) -> str:
-        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
-
-    @contextmanager
-    def running(self) -> Iterator[subprocess.Popen[bytes]]:
-        args = [
-            PARLEY,
-            "dev",
-            "--data-dir",
-            str(self.data_dir),
-            "--nats-port",
-            str(self.nats_port),
-            "--pg-port",
-            str(self.pg_port),
-            "--health-port-base",
-            str(self.health_base),
-        ]
-        env = {k: v for k, v in os.environ.items() if k not in ("NATS_URL", "DATABASE_URL")}
-        with self.log.open("ab") as out:
-            dev = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT, env=env)
-        try:
-            yield dev
-        finally:
-            # Only reached with processes left when the test already failed: leave no orphans.
-            if dev.poll() is None:
-                for process in psutil.Process(dev.pid).children(recursive=True):
-                    process.kill()
-                dev.kill()
-                dev.wait()
-
-    async def health(self) -> dict[str, object]:
-        process = await asyncio.create_subprocess_exec(
-            PARLEY,
-            "health",
-            "--json",
-            "--nats-url",
-            self.nats_url,
-            "--timeout",
-            "1",
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        out, _ = await process.communicate()
-        if not out.strip():
-            return {"ok": False, "services": []}  # NATS not up yet
-        report: dict[str, object] = json.loads(out)
-        return report
-
-    async def wait_all_ready(self, dev: subprocess.Popen[bytes]) -> dict[str, object]:
-        last: dict[str, object] = {}
-
-        async def ready() -> bool:
-            nonlocal last
-            assert dev.poll() is None, f"parley dev exited early:\n{self.log_tail()}"
-            last = await self.health()
-            return last["ok"] is True
-
-        try:
-            await eventually(ready, timeout=45, interval=0.2)
-        except AssertionError as exc:
-            raise AssertionError(f"{exc}\nlast health: {last}\n{self.log_tail()}") from None
-        return last
-
-
-def stop_and_assert_gone(dev: subprocess.Popen[bytes], stack: Stack) -> None:
-    tree = psutil.Process(dev.pid).children(recursive=True)
-    assert len(tree) >= SERVICES + 3, "expected the shield, NATS, PostgreSQL and seven services"
-    deadline = time.monotonic() + 10
-    dev.send_signal(signal.SIGTERM)
-    try:
-        code = dev.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        log = stack.log_tail()
-        raise AssertionError(f"parley dev still running 10 s after SIGTERM\n{log}") from None
-    _, alive = psutil.wait_procs(tree, timeout=max(0.0, deadline - time.monotonic()))
-    assert code == 0, stack.log_tail()
-    assert not alive, f"still running after 10 s: {alive}"
 
 
 async def marker_count(stack: Stack) -> int:

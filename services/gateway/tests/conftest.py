@@ -3,20 +3,33 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import parley.gateway
+from parley.flow_engine.app import build as build_flow_engine
+from parley.flow_engine.settings import FlowEngineSettings
+from parley.gateway.app import build as build_gateway
 from parley.gateway.application.results import SignupResult
 from parley.gateway.application.services import IdentityServices
 from parley.gateway.domain.roles import Role
+from parley.gateway.settings import GatewaySettings
+from parley.messaging.app import build as build_messaging
+from parley.messaging.settings import MessagingSettings
+from parley.messaging.testing import FakeCloudApi
+from parley.messaging.testing.harness import FAKE_APP_SECRET, FAKE_TOKEN, phone_number_id
+from parley.runtime.embedded import free_port
 from parley.runtime.migrations import migrate
+from parley.runtime.service import Service
+from parley.runtime.testing.plugin import eventually
 
 MIGRATIONS = Path(parley.gateway.__file__).parent / "migrations"
 SECRET_KEY = "test-secret-key-for-the-gateway-identity-layer"
@@ -81,5 +94,110 @@ def join(ids: IdentityServices, sign_up: SignUp) -> Join:
         )
         await ids.invitations.accept(member.user.id, created.token)
         return member
+
+    return make
+
+
+# -- the running system: messaging, flow-engine and the gateway, real, in this process ----------
+
+
+@dataclass
+class System:
+    api_url: str
+    fake: FakeCloudApi
+    gateway: Service
+
+
+@dataclass
+class Account:
+    """A signed-up user over the public API, and their first workspace."""
+
+    email: str
+    user_id: str
+    workspace_id: str
+    token: str
+    refresh_token: str
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def path(self, rest: str = "", workspace_id: str | None = None) -> str:
+        return f"/api/v1/workspaces/{workspace_id or self.workspace_id}{rest}"
+
+
+async def _running(service: Service) -> Service:
+    asyncio.get_running_loop().create_task(service.run(), name=f"service {service.name}")
+    await eventually(lambda: service.phase == "running", timeout=30)
+    return service
+
+
+async def _stopped(service: Service) -> None:
+    service.stop()
+    await eventually(lambda: service.phase == "stopped", timeout=15)
+
+
+@pytest.fixture(scope="module")
+async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
+    number = phone_number_id()
+    fake = FakeCloudApi(
+        access_token=FAKE_TOKEN,
+        app_secret=FAKE_APP_SECRET,
+        default_phone_number_id=number,
+        display_phone_number="1555" + number[-7:],
+        messages_per_second=None,
+        pair_burst=None,
+    )
+    await fake.__aenter__()
+    urls = {"nats_url": nats_url, "database_url": database_url}
+    messaging = MessagingSettings.model_validate(
+        {**urls, "health_port": free_port(), "whatsapp_api_base_url": fake.base_url}
+    )
+    engine = FlowEngineSettings.model_validate({**urls, "health_port": free_port()})
+    services = [
+        await _running(build_messaging(messaging)),
+        await _running(build_flow_engine(engine)),
+    ]
+    port = free_port()
+    gateway_settings = GatewaySettings.model_validate(
+        {**urls, "health_port": free_port(), "http_port": port}
+    )
+    gateway = await _running(build_gateway(gateway_settings))
+    try:
+        yield System(api_url=f"http://127.0.0.1:{port}", fake=fake, gateway=gateway)
+    finally:
+        for service in (gateway, *reversed(services)):
+            await _stopped(service)
+        await fake.__aexit__(None, None, None)
+
+
+@pytest.fixture
+async def api(system: System) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=system.api_url, timeout=15) as client:
+        yield client
+
+
+NewAccount = Callable[[str], Awaitable[Account]]
+
+
+@pytest.fixture
+def account(api: httpx.AsyncClient, unique: Callable[[str], str]) -> NewAccount:
+    """`await account("ana")`: a new user signed up over the API, with their workspace."""
+    counter = iter(range(1_000_000))
+
+    async def make(name: str = "user") -> Account:
+        email = f"{unique(name)}_{next(counter)}@example.com"
+        answer = await api.post(
+            "/api/v1/auth/signup", json={"email": email, "password": PASSWORD, "name": name}
+        )
+        assert answer.status_code == 201, answer.text
+        body = answer.json()
+        return Account(
+            email=email,
+            user_id=body["user"]["id"],
+            workspace_id=body["workspace"]["id"],
+            token=body["tokens"]["access_token"],
+            refresh_token=body["tokens"]["refresh_token"],
+        )
 
     return make

@@ -19,9 +19,9 @@ from parley.gateway.api.context import GatewayContext
 from parley.gateway.application.channels import Channels
 from parley.gateway.application.executions import Executions
 from parley.gateway.application.flows import Flows
-from parley.gateway.application.identity import Identity
+from parley.gateway.application.services import IdentityServices
 from parley.gateway.http_server import HttpServer
-from parley.gateway.live import LiveFeed, LiveHub
+from parley.gateway.live import LiveFeed
 from parley.gateway.settings import GatewaySettings
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
@@ -57,7 +57,7 @@ def build(settings: GatewaySettings | None = None) -> Service:
 
 async def _serve(service: Service, settings: GatewaySettings) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
-    identity = Identity(
+    identity = IdentityServices.build(
         service.engine,
         service.schema,
         secret,
@@ -67,8 +67,7 @@ async def _serve(service: Service, settings: GatewaySettings) -> None:
     )
     services = Services(service.nc, timeout=settings.query_timeout_seconds)
     executions = Executions(services)
-    hub = LiveHub()
-    feed = LiveFeed(service.nc, hub, flow_of=executions.flow_of)
+    feed = LiveFeed(service.nc, flow_of=executions.flow_of)
     await feed.start()
     service.on_stop.append(feed.stop)
     context = GatewayContext(
@@ -76,13 +75,13 @@ async def _serve(service: Service, settings: GatewaySettings) -> None:
         nc=service.nc,
         services=services,
         authenticator=IdentityAuthenticator(
-            identity, api_key_per_minute=settings.rate_limit_per_api_key
+            identity.identity, api_key_per_minute=settings.rate_limit_per_api_key
         ),
         identity=identity,
         flows=Flows(services),
         executions=executions,
         channels=Channels(services),
-        hub=hub,
+        hub=feed.hub,
     )
     app = create_api(context, IdempotencyStore(service.engine, service.schema))
     server = HttpServer(app, settings.http_host, settings.http_port)

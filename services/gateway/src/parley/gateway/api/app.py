@@ -11,11 +11,20 @@ from starlette.middleware.cors import CORSMiddleware
 
 from parley.gateway import __version__
 from parley.gateway.adapters.idempotency_store import IdempotencyStore
-from parley.gateway.api import problems
+from parley.gateway.api import identity_errors, problems
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.api.idempotency import Idempotency
 from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, SecurityHeaders
-from parley.gateway.api.routes import channels, executions, flows, webhooks
+from parley.gateway.api.routes import (
+    api_keys,
+    auth,
+    channels,
+    executions,
+    flows,
+    live,
+    webhooks,
+    workspaces,
+)
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
@@ -35,11 +44,13 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     )
     app.state.context = context
     problems.install(app)
+    identity_errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (flows, executions, channels):
+    for module in (auth, workspaces, api_keys, flows, executions, channels):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(webhooks.router)
+    app.include_router(live.router)
     settings = context.settings
     app.add_middleware(
         Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope

@@ -12,7 +12,7 @@ from parley.gateway.api.access import Authenticator
 from parley.gateway.application.channels import Channels
 from parley.gateway.application.executions import Executions
 from parley.gateway.application.flows import Flows
-from parley.gateway.application.identity import Identity
+from parley.gateway.application.services import IdentityServices
 from parley.gateway.live import LiveHub
 from parley.gateway.settings import GatewaySettings
 
@@ -23,7 +23,7 @@ class GatewayContext:
     nc: NatsClient
     services: Services
     authenticator: Authenticator
-    identity: Identity
+    identity: IdentityServices
     flows: Flows
     executions: Executions
     channels: Channels

@@ -18,7 +18,7 @@ UserAgent = Annotated[str | None, Header(max_length=512)]
 
 
 def _identity(request: Request) -> Identity:
-    identity: Identity = request.app.state.context.identity
+    identity: Identity = request.app.state.context.identity.identity
     return identity
 
 
