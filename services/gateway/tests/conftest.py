@@ -34,6 +34,7 @@ from parley.runtime.testing.plugin import eventually
 MIGRATIONS = Path(parley.gateway.__file__).parent / "migrations"
 SECRET_KEY = "test-secret-key-for-the-gateway-identity-layer"
 PASSWORD = "correct horse battery staple"
+STRIPE_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
 # argon2's defaults take ~50 ms and 64 MiB per hash: fine for a login, slow for a test suite.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
@@ -160,7 +161,12 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     ]
     port = free_port()
     gateway_settings = GatewaySettings.model_validate(
-        {**urls, "health_port": free_port(), "http_port": port}
+        {
+            **urls,
+            "health_port": free_port(),
+            "http_port": port,
+            "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
+        }
     )
     gateway = await _running(build_gateway(gateway_settings))
     try:

@@ -73,13 +73,13 @@ class Flows:
         *,
         allow_invalid: bool = False,
     ) -> FlowChangeResult:
-        """Apply a change; a refusal is raised as a Problem unless `allow_invalid` (validate
-        answers its problems rather than failing)."""
+        """Apply a change; a refusal is raised as a Problem, except an invalid graph when
+        `allow_invalid` (validate answers its problems rather than failing)."""
         query = ChangeFlow(flow_id=flow_id, action=action, payload=payload or {})
         result = await self._services.ask(
             SERVICE, "change-flow", workspace_id, query, FlowChangeResult
         )
-        if result.ok or allow_invalid:
+        if result.ok or (allow_invalid and result.code == "FLOW_INVALID"):
             return result
         raise Problem(
             _STATUS.get(result.code, 422),

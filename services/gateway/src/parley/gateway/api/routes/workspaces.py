@@ -116,13 +116,20 @@ async def change_role(
 
 
 @router.delete(
-    "/workspaces/{workspace_id}/members/{user_id}",
-    status_code=204,
-    summary="Remove a member (or leave, with your own id)",
+    "/workspaces/{workspace_id}/members/{user_id}", status_code=204, summary="Remove a member"
 )
-async def remove_member(identity: IdentityApi, scope: Readers, user_id: UserId) -> None:
-    # Anyone may leave; removing someone else needs members:write (checked by the use case).
+async def remove_member(identity: IdentityApi, scope: MemberWriters, user_id: UserId) -> None:
     await identity.members.remove(user_of(scope.caller), scope.workspace_id, user_id)
+
+
+@router.post(
+    "/workspaces/{workspace_id}/leave",
+    status_code=204,
+    summary="Leave the workspace (its last owner cannot)",
+)
+async def leave_workspace(identity: IdentityApi, scope: Readers) -> None:
+    user = user_of(scope.caller)
+    await identity.members.remove(user, scope.workspace_id, user)
 
 
 @router.get("/workspaces/{workspace_id}/invitations", summary="Invitations with their status")
