@@ -25,6 +25,7 @@ from parley.gateway.api.routes import (
     webhooks,
     workspaces,
 )
+from parley.gateway.graphql import graphql_router
 
 API_PREFIX = "/api/v1"
 DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
@@ -51,6 +52,7 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     app.include_router(api)
     app.include_router(webhooks.router)
     app.include_router(live.router)
+    app.include_router(graphql_router(context), prefix="/graphql")
     settings = context.settings
     app.add_middleware(
         Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope
