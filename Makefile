@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/eventstore.py
 	$(BIN)/python bench/flow_engine.py
 	$(BIN)/python bench/messaging.py
+	$(BIN)/python bench/gateway_ws.py
 
 # Regenerate the committed JSON Schemas after changing a contract.
 contracts: install
