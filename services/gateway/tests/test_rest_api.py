@@ -232,3 +232,20 @@ async def test_openapi_is_served(api: httpx.AsyncClient) -> None:
     assert "/api/v1/workspaces/{workspace_id}/flows" in spec["paths"]
     docs = await api.get("/api/docs")
     assert docs.status_code == 200
+
+
+async def test_a_nul_character_is_refused_at_the_door(
+    api: httpx.AsyncClient, account: NewAccount
+) -> None:
+    ana = await account("ana")
+    body = await api.post(ana.path("/flows"), json={"name": "a\u0000b"}, headers=ana.auth)
+    assert body.status_code == 422
+    assert body.json()["errors"] == [
+        {"field": "body", "rule": "must not contain the NUL character (U+0000)"}
+    ]
+    query = await api.get(ana.path("/flows"), params={"search": "a\u0000"}, headers=ana.auth)
+    assert query.status_code == 422
+    login = await api.post("/api/v1/auth/login", json={"email": "a\u0000@x.io", "password": "p"})
+    assert login.status_code == 422
+    typed = await api.post(ana.path("/flows"), json={"name": "a\\u0000b"}, headers=ana.auth)
+    assert typed.status_code == 201  # the six characters a person may type are fine

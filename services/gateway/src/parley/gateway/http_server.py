@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 from collections.abc import Generator
 
@@ -37,8 +38,14 @@ class HttpServer:
             lifespan="off",
             ws_max_size=1_048_576,
             timeout_graceful_shutdown=5,
+            # Longer than a proxy's or client's idle timeout, so it is never the gateway that
+            # closes an idle connection just as the other side sends on it (a reset request).
+            timeout_keep_alive=75,
             proxy_headers=False,
         )
+        # uvicorn logs each WebSocket's request line at info, query string and all: that would
+        # put the `access_token` of every live console in the log.
+        logging.getLogger("uvicorn.error").setLevel(logging.WARNING)
         self._server = _Server(config)
         self._task: asyncio.Task[None] | None = None
         self.host = host

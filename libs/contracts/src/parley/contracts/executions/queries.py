@@ -50,7 +50,7 @@ class GetExecutionReplay(Query, wire_name="exec.GetExecutionReplay", version=1):
 
     execution_id: str = Field(min_length=1, max_length=128)
     at: int | None = Field(default=None, ge=0)
-    against_version: int | None = Field(default=None, ge=1)
+    against_version: int | None = Field(default=None, ge=1, le=2_147_483_647)
 
 
 class TimelineStep(BaseModel):

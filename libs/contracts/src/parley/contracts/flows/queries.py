@@ -81,7 +81,7 @@ class FlowVersionPage(Reply, wire_name="flow.FlowVersionPage", version=1):
 
 class GetFlowVersion(Query, wire_name="flow.GetFlowVersion", version=1):
     flow_id: str = FlowIdField
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=2_147_483_647)  # the read model's column is a 32-bit integer
 
 
 class FlowVersionDetail(Reply, wire_name="flow.FlowVersionDetail", version=1):

@@ -55,7 +55,7 @@ class SandboxConversation(Query, wire_name="messaging.SandboxConversation", vers
 
     channel_id: str = Field(pattern=CHANNEL_ID_PATTERN)
     phone: str = Field(pattern=PHONE_PATTERN)
-    after: int = Field(default=0, ge=0)
+    after: int = Field(default=0, ge=0, le=2**63 - 1)  # positions are 64-bit
     limit: int = Field(default=50, ge=1, le=200)
 
 

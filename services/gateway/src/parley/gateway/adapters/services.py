@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from nats.aio.client import Client as NatsClient
-from nats.errors import NoRespondersError
+from nats.errors import MaxPayloadError, NoRespondersError
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import NoStreamResponseError
 from pydantic import ValidationError
@@ -21,6 +21,15 @@ from parley.contracts.messages import Command, Query, Reply
 from parley.runtime.queries import query_subject
 
 R = TypeVar("R", bound=Reply)
+
+
+class RequestTooLarge(Exception):
+    """The request does not fit in one NATS message to the service."""
+
+    def __init__(self, service: str, size: int) -> None:
+        super().__init__(f"the request is too large for the {service} service ({size} bytes)")
+        self.service = service
+        self.size = size
 
 
 class ServiceUnavailable(Exception):
@@ -49,10 +58,13 @@ class Services:
         self, service: str, name: str, workspace_id: str, query: Query, reply: type[R]
     ) -> R:
         envelope = Envelope.wrap(query, workspace_id=workspace_id)
+        data = envelope.to_bytes()
         try:
             answer = await self._nc.request(
-                query_subject(service, name), envelope.to_bytes(), timeout=self._timeout
+                query_subject(service, name), data, timeout=self._timeout
             )
+        except MaxPayloadError:
+            raise RequestTooLarge(service, len(data)) from None
         except NoRespondersError:
             raise ServiceUnavailable(service, "no instance is running") from None
         except NatsTimeoutError:
@@ -75,10 +87,13 @@ class Services:
     ) -> None:
         """Publish a command to JetStream; `msg_id` deduplicates a retried request."""
         envelope = Envelope.wrap(command, workspace_id=workspace_id)
+        data = envelope.to_bytes()
         try:
             await self._nc.jetstream(timeout=self._timeout).publish(
-                subject, envelope.to_bytes(), headers={"Nats-Msg-Id": msg_id}
+                subject, data, headers={"Nats-Msg-Id": msg_id}
             )
+        except MaxPayloadError:
+            raise RequestTooLarge(service, len(data)) from None
         except (NoRespondersError, NoStreamResponseError, NatsTimeoutError):
             raise ServiceUnavailable(
                 service, f"its stream did not take {command.wire_name}"

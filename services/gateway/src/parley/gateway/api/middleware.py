@@ -8,7 +8,7 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from parley.gateway.api.problems import PROBLEM_MEDIA_TYPE, Problem
+from parley.gateway.api.problems import PROBLEM_MEDIA_TYPE, FieldProblem, Problem
 from parley.gateway.domain.rate_window import RateWindow
 
 _SECURITY_HEADERS = [
@@ -140,4 +140,67 @@ def too_many(wait: float, who: str) -> Problem:
         "RATE_LIMITED",
         f"too many requests from {who}; retry in {seconds} s",
         headers={"Retry-After": str(seconds)},
+    )
+
+
+class NulGuard:
+    """422 for a NUL character anywhere in a request's path, query or JSON body.
+
+    PostgreSQL text and JSONB cannot hold U+0000, so such a value would fail deep inside a
+    service (and, in an event, hold up a projection) instead of at the door with a clear rule.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        # A webhook is stored as its bytes and never refused for what a customer typed.
+        if scope["type"] != "http" or scope["path"].startswith("/webhooks/"):
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
+            await send_problem(send, _nul_problem("path or query"))
+            return
+        messages: list[Message] = []
+        body = bytearray()
+        while True:
+            message = await receive()
+            messages.append(message)
+            if message["type"] != "http.request":
+                break
+            body.extend(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        if (b"\\u0000" in body or b"\x00" in body) and _has_nul(bytes(body)):
+            await send_problem(send, _nul_problem("body"))
+            return
+
+        async def replay() -> Message:
+            return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+        await self.app(scope, replay, send)
+
+
+def _has_nul(body: bytes) -> bool:
+    try:
+        decoded = json.loads(body)
+    except ValueError:
+        return b"\x00" in body  # not JSON: the route answers 422 for that anyway
+    pending = [decoded]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
+def _nul_problem(where: str) -> Problem:
+    rule = "must not contain the NUL character (U+0000)"
+    return Problem(
+        422, "INVALID_REQUEST", f"{where}: {rule}", errors=[FieldProblem(field=where, rule=rule)]
     )

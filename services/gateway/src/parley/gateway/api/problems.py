@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from parley.gateway.adapters.services import ServiceRefused, ServiceUnavailable
+from parley.gateway.adapters.services import RequestTooLarge, ServiceRefused, ServiceUnavailable
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.gateway.api")
@@ -159,6 +159,10 @@ def install(app: FastAPI) -> None:
                 headers={"Retry-After": "5"},
             )
         )
+
+    @app.exception_handler(RequestTooLarge)
+    async def _too_large(_: Request, exc: RequestTooLarge) -> JSONResponse:
+        return problem_response(Problem(413, "REQUEST_TOO_LARGE", str(exc), service=exc.service))
 
     @app.exception_handler(ServiceRefused)
     async def _refused(_: Request, exc: ServiceRefused) -> JSONResponse:

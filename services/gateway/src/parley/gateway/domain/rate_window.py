@@ -14,7 +14,9 @@ class RateWindow:
         if per_period < 1:
             raise ValueError("per_period must be at least 1")
         self.interval = period / per_period
-        self.tolerance = self.interval * max(1, per_period // 6)
+        # GCRA admits tolerance/interval + 1 at once: a burst of exactly `burst`.
+        burst = max(1, per_period // 6)
+        self.tolerance = self.interval * (burst - 1)
         self._tat: dict[str, float] = {}  # theoretical arrival time per key
         self._calls = 0
         self._prune_every = prune_every

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Request
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.gateway.api.access import Caller, current_caller
@@ -13,8 +13,6 @@ from parley.gateway.application.identity import Identity
 from parley.gateway.application.results import Me, SignupResult, TokenPair
 
 router = APIRouter(tags=["identity"])
-
-UserAgent = Annotated[str | None, Header(max_length=512)]
 
 
 def _identity(request: Request) -> Identity:
@@ -46,6 +44,12 @@ class Refresh(BaseModel):
     refresh_token: str = Field(max_length=256)
 
 
+def _user_agent(request: Request) -> str | None:
+    """Shown in the user's session list; not an input of the API, so not in its spec."""
+    agent = request.headers.get("user-agent")
+    return agent[:512] if agent else None
+
+
 def user_of(caller: Caller) -> str:
     """The signed-in user; API keys act for a workspace, not as a person."""
     if caller.kind != "user":
@@ -56,20 +60,20 @@ def user_of(caller: Caller) -> str:
 @router.post(
     "/auth/signup", status_code=201, summary="Create an account, organization and workspace"
 )
-async def signup(identity: IdentityApi, body: Signup, user_agent: UserAgent = None) -> SignupResult:
+async def signup(identity: IdentityApi, body: Signup, request: Request) -> SignupResult:
     return await identity.signup(
         body.email,
         body.password,
         body.name,
         organization_name=body.organization_name,
         workspace_name=body.workspace_name,
-        user_agent=user_agent,
+        user_agent=_user_agent(request),
     )
 
 
 @router.post("/auth/login", summary="Log in: a new session's tokens")
-async def login(identity: IdentityApi, body: Login, user_agent: UserAgent = None) -> TokenPair:
-    return await identity.login(body.email, body.password, user_agent)
+async def login(identity: IdentityApi, body: Login, request: Request) -> TokenPair:
+    return await identity.login(body.email, body.password, _user_agent(request))
 
 
 @router.post("/auth/refresh", summary="Exchange a refresh token (once) for the next pair")

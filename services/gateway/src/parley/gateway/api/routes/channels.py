@@ -168,7 +168,9 @@ async def sandbox_conversation(
     channels: ChannelsApi,
     channel_id: ChannelId,
     phone: Annotated[str, Path(pattern=PHONE_PATTERN)],
-    after: Annotated[int, Query(ge=0, description="next_after of the previous page")] = 0,
+    after: Annotated[
+        int, Query(ge=0, le=2**63 - 1, description="next_after of the previous page")
+    ] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> SandboxConversationPage:
     query = SandboxConversation(channel_id=channel_id, phone=phone, after=after, limit=limit)

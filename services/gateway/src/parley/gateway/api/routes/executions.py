@@ -93,7 +93,7 @@ async def replay_execution(
     executions: ExecutionsApi,
     execution_id: ExecutionId,
     at: Annotated[int | None, Query(ge=0)] = None,
-    against_version: Annotated[int | None, Query(ge=1)] = None,
+    against_version: Annotated[int | None, Query(ge=1, le=2_147_483_647)] = None,
 ) -> ExecutionReplay:
     return await executions.replay(
         scope.workspace_id, execution_id, at=at, against_version=against_version

@@ -162,6 +162,6 @@ async def get_version(
     scope: Readers,
     flows: FlowsApi,
     flow_id: FlowIdPath,
-    version: Annotated[int, Path(ge=1)],
+    version: Annotated[int, Path(ge=1, le=2_147_483_647)],
 ) -> FlowVersionDetail:
     return await flows.version(scope.workspace_id, flow_id, version)

@@ -40,6 +40,9 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
 # The verifier's query envelope must name a workspace; a webhook names only a number.
 WEBHOOK_WORKSPACE = "_webhook"
+# Meta's and Stripe's bodies are kilobytes (a batch of statuses at most some hundreds); a body
+# must fit, base64-encoded, in one NATS message to the verifier, and raw in one stored message.
+MAX_WEBHOOK_BYTES = 512 * 1024
 ROUTE = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="the channel id")]
 
 
@@ -68,6 +71,10 @@ async def _handshake(
 
 async def _ingest(request: Request, route: str) -> Response:
     body = await request.body()
+    if len(body) > MAX_WEBHOOK_BYTES:
+        raise Problem(
+            413, "REQUEST_TOO_LARGE", f"a webhook body is at most {MAX_WEBHOOK_BYTES} bytes"
+        )
     signature = request.headers.get(WHATSAPP_SIGNATURE_HEADER, "")
     query = VerifyWebhook(
         route=route, body_b64=base64.b64encode(body).decode(), signature=signature[:1024]
@@ -138,6 +145,10 @@ async def stripe_webhook(request: Request) -> Response:
     if settings.stripe_webhook_secret is None:
         raise Problem(404, "STRIPE_NOT_CONFIGURED", "Stripe webhooks are not enabled here")
     body = await request.body()
+    if len(body) > MAX_WEBHOOK_BYTES:
+        raise Problem(
+            413, "REQUEST_TOO_LARGE", f"a webhook body is at most {MAX_WEBHOOK_BYTES} bytes"
+        )
     header = request.headers.get(STRIPE_SIGNATURE_HEADER, "")
     try:
         stripe.WebhookSignature.verify_header(
