@@ -10,6 +10,8 @@ new route cannot ship without saying how it is isolated. Then, for every workspa
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -17,17 +19,20 @@ from typing import Any, cast
 
 import httpx
 import pytest
+import websockets
 from fastapi import routing
 from fastapi.routing import APIRoute, APIWebSocketRoute
+from websockets.typing import Subprotocol
 
 from parley.gateway.api.access import route_permission
 from parley.gateway.api.app import create_api
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.domain.roles import ROLES, can
+from parley.gateway.graphql import FIELD_PERMISSIONS
 from parley.gateway.settings import GatewaySettings
 from parley.runtime.testing.plugin import eventually
 
-from .conftest import Account, NewAccount
+from .conftest import Account, NewAccount, System
 
 WS = "/api/v1/workspaces/{workspace_id}"
 GRAPH = {
@@ -114,10 +119,10 @@ NO_WORKSPACE: dict[tuple[str, str], str] = {
     ("POST", "/webhooks/whatsapp"): "X-Hub-Signature-256",
     ("POST", "/webhooks/whatsapp/{channel_id}"): "X-Hub-Signature-256",
     ("POST", "/webhooks/stripe"): "Stripe-Signature",
-    ("WS", "/ws"): "each subscription names its workspace (test_live_console_isolation)",
-    ("GET", "/graphql"): "each field names its workspace (test_graphql_isolation)",
-    ("POST", "/graphql"): "each field names its workspace (test_graphql_isolation)",
-    ("WS", "/graphql"): "each subscription names its workspace (test_graphql_isolation)",
+    ("WS", "/ws"): "each subscription names its workspace: test_live_console_isolation",
+    ("GET", "/graphql"): "each field names its workspace: GRAPHQL_MATRIX",
+    ("POST", "/graphql"): "each field names its workspace: GRAPHQL_MATRIX",
+    ("WS", "/graphql"): "each subscription names its workspace: GRAPHQL_MATRIX",
 }
 NOBODY = {
     "flow_id": "flw_nobody",
@@ -305,3 +310,136 @@ async def test_an_api_key_acts_only_in_its_workspace_with_its_permissions(
     refused = await api.get(a.path("/flows"), headers=key)
     assert refused.status_code == 401
     assert refused.json()["code"] == "TOKEN_REJECTED"
+
+
+# -- GraphQL: every field of the schema, the same rule -------------------------------------------
+
+# Each field's document, for workspace `$ws` and the ids of `RESOURCE_ARGS`; a field of the
+# schema without one fails `test_every_graphql_field_has_an_isolation_entry`.
+GRAPHQL_MATRIX: dict[str, str] = {
+    "Query.flows": "{ flows(workspaceId: $ws) { __typename } }",
+    "Query.flow": "{ flow(workspaceId: $ws, flowId: $flow) { __typename } }",
+    "Query.flowVersions": "{ flowVersions(workspaceId: $ws, flowId: $flow) { __typename } }",
+    "Query.flowVersion": (
+        "{ flowVersion(workspaceId: $ws, flowId: $flow, version: 1) { __typename } }"
+    ),
+    "Query.executions": "{ executions(workspaceId: $ws) { __typename } }",
+    "Query.execution": "{ execution(workspaceId: $ws, executionId: $execution) { __typename } }",
+    "Query.executionTimeline": (
+        "{ executionTimeline(workspaceId: $ws, executionId: $execution) { __typename } }"
+    ),
+    "Query.channels": "{ channels(workspaceId: $ws) { __typename } }",
+    "Query.channel": "{ channel(workspaceId: $ws, channelId: $channel) { __typename } }",
+    "Query.numberHealth": "{ numberHealth(workspaceId: $ws, channelId: $channel) { __typename } }",
+    "Query.sandboxConversation": (
+        "{ sandboxConversation(workspaceId: $ws, channelId: $channel, phone: $phone)"
+        " { __typename } }"
+    ),
+    "Mutation.createFlow": 'mutation { createFlow(workspaceId: $ws, name: "x") { __typename } }',
+    "Mutation.updateFlowDraft": (
+        "mutation { updateFlowDraft(workspaceId: $ws, flowId: $flow, graph: {}) { __typename } }"
+    ),
+    "Mutation.renameFlow": (
+        'mutation { renameFlow(workspaceId: $ws, flowId: $flow, name: "y") { __typename } }'
+    ),
+    "Mutation.publishFlow": (
+        "mutation { publishFlow(workspaceId: $ws, flowId: $flow) { __typename } }"
+    ),
+    "Mutation.archiveFlow": (
+        "mutation { archiveFlow(workspaceId: $ws, flowId: $flow) { __typename } }"
+    ),
+    "Mutation.unarchiveFlow": (
+        "mutation { unarchiveFlow(workspaceId: $ws, flowId: $flow) { __typename } }"
+    ),
+    "Mutation.duplicateFlow": (
+        'mutation { duplicateFlow(workspaceId: $ws, flowId: $flow, name: "z") { __typename } }'
+    ),
+    "Mutation.validateFlow": (
+        "mutation { validateFlow(workspaceId: $ws, flowId: $flow) { __typename } }"
+    ),
+    "Mutation.cancelExecution": (
+        "mutation { cancelExecution(workspaceId: $ws, executionId: $execution) { __typename } }"
+    ),
+    "Mutation.moveExecution": (
+        'mutation { moveExecution(workspaceId: $ws, executionId: $execution, nodeId: "greet")'
+        " { __typename } }"
+    ),
+    "Mutation.releaseHandover": (
+        "mutation { releaseHandover(workspaceId: $ws, executionId: $execution) { __typename } }"
+    ),
+    "Mutation.createSandbox": (
+        'mutation { createSandbox(workspaceId: $ws, channelId: "matrix-gql") { __typename } }'
+    ),
+    "Mutation.sandboxSend": (
+        "mutation { sandboxSend(workspaceId: $ws, channelId: $channel, phone: $phone,"
+        ' text: "hello") { __typename } }'
+    ),
+    "Subscription.executionEvents": "",  # over WebSocket: test_graphql_subscriptions_are_isolated
+}
+# Fields outside any workspace: the caller's own account.
+GRAPHQL_NO_WORKSPACE = {"Query.me"}
+RESOURCE_ARGS = {
+    "$flow": "flow_id",
+    "$execution": "execution_id",
+    "$channel": "channel_id",
+    "$phone": "phone",
+}
+
+
+def graphql_document(template: str, workspace_id: str, ids: dict[str, str]) -> str:
+    document = template.replace("$ws", json.dumps(workspace_id))
+    for placeholder, key in RESOURCE_ARGS.items():
+        document = document.replace(placeholder, json.dumps(ids[key]))
+    return document
+
+
+def test_every_graphql_field_has_an_isolation_entry() -> None:
+    assert set(FIELD_PERMISSIONS) == set(GRAPHQL_MATRIX) | GRAPHQL_NO_WORKSPACE
+
+
+async def test_over_graphql_a_member_of_a_never_reaches_b(
+    api: httpx.AsyncClient, account: NewAccount, unique: Any
+) -> None:
+    a, b = await account("a"), await account("b")
+    theirs = (await b_resources(api, b, unique("g").lower().replace("_", "-"))).values
+    leaks = []
+    for field_name, template in GRAPHQL_MATRIX.items():
+        if not template:
+            continue
+        attempts = [graphql_document(template, b.workspace_id, theirs)]
+        if any(p in template for p in RESOURCE_ARGS):
+            attempts.append(graphql_document(template, a.workspace_id, theirs))
+        for document in attempts:
+            answer = (await api.post("/graphql", json={"query": document}, headers=a.auth)).json()
+            statuses = [e.get("extensions", {}).get("status") for e in answer.get("errors", [])]
+            if statuses != [404]:
+                leaks.append((field_name, document, answer))
+    assert not leaks, "\n".join(map(str, leaks))
+
+
+async def test_graphql_subscriptions_are_isolated(system: System, account: NewAccount) -> None:
+    a, b = await account("a"), await account("b")
+    url = system.api_url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
+        await ws.send(
+            json.dumps(
+                {"type": "connection_init", "payload": {"authorization": f"Bearer {a.token}"}}
+            )
+        )
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        workspace = json.dumps(b.workspace_id)
+        query = f"subscription {{ executionEvents(workspaceId: {workspace}) {{ seq }} }}"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
+        refused = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert refused["type"] == "error", refused
+    assert refused["payload"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+async def test_live_console_isolation(system: System, account: NewAccount) -> None:
+    a, b = await account("a"), await account("b")
+    url = system.api_url.replace("http://", "ws://") + f"/ws?access_token={a.token}"
+    async with websockets.connect(url) as ws:
+        await ws.send(json.dumps({"type": "subscribe", "id": "x", "workspace_id": b.workspace_id}))
+        refused = json.loads(await asyncio.wait_for(ws.recv(), 10))
+    assert refused["type"] == "error"
+    assert refused["code"] == "NOT_FOUND"

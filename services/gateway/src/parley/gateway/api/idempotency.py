@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from parley.gateway.adapters.idempotency_store import IdempotencyStore
-from parley.gateway.api.middleware import send_problem
+from parley.gateway.api.middleware import read_body, send_problem
 from parley.gateway.api.problems import FieldProblem, Problem
 
 HEADER = b"idempotency-key"
@@ -52,7 +52,7 @@ class Idempotency:
                 ),
             )
             return
-        messages, body = await _read_body(receive)
+        messages, body = await read_body(receive)
         caller = await self.scope_of(headers.get(b"authorization", b"").decode("latin-1"))
         fingerprint = hashlib.sha256(
             b"\0".join(
@@ -122,20 +122,6 @@ class Idempotency:
                 await self.store.release(caller, key)
             else:
                 await self.store.complete(caller, key, status, kept, b"".join(chunks))
-
-
-async def _read_body(receive: Receive) -> tuple[list[Message], bytes]:
-    messages: list[Message] = []
-    body = bytearray()
-    while True:
-        message = await receive()
-        messages.append(message)
-        if message["type"] != "http.request":
-            break
-        body.extend(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return messages, bytes(body)
 
 
 async def _send_saved(

@@ -161,17 +161,8 @@ class NulGuard:
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
             await send_problem(send, _nul_problem("path or query"))
             return
-        messages: list[Message] = []
-        body = bytearray()
-        while True:
-            message = await receive()
-            messages.append(message)
-            if message["type"] != "http.request":
-                break
-            body.extend(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        if (b"\\u0000" in body or b"\x00" in body) and _has_nul(bytes(body)):
+        messages, body = await read_body(receive)
+        if (b"\\u0000" in body or b"\x00" in body) and _has_nul(body):
             await send_problem(send, _nul_problem("body"))
             return
 
@@ -179,6 +170,21 @@ class NulGuard:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
 
         await self.app(scope, replay, send)
+
+
+async def read_body(receive: Receive) -> tuple[list[Message], bytes]:
+    """The whole body, and the messages it came in (to hand on to the app as they were)."""
+    messages: list[Message] = []
+    body = bytearray()
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        body.extend(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return messages, bytes(body)
 
 
 def _has_nul(body: bytes) -> bool:

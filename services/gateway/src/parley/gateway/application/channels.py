@@ -24,8 +24,9 @@ from parley.contracts.messaging.sandbox import (
     SandboxSend,
     SandboxSent,
 )
-from parley.gateway.adapters.services import ServiceRefused, Services
+from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import FieldProblem, Problem
+from parley.gateway.application.service_calls import ask
 
 SERVICE = "messaging"
 R = TypeVar("R", bound=Reply)
@@ -89,13 +90,14 @@ class Channels:
     async def _ask(
         self, name: str, workspace_id: str, query: Query, reply: type[R], channel_id: str = ""
     ) -> R:
-        try:
-            return await self._services.ask(SERVICE, name, workspace_id, query, reply)
-        except ServiceRefused as refused:
-            if refused.code == "404":
-                raise Problem(
-                    404, "NOT_FOUND", f"channel {channel_id!r} not found in this workspace"
-                ) from None
-            if refused.code == "409":
-                raise Problem(409, "CHANNEL_DISCONNECTED", refused.message) from None
-            raise
+        return await ask(
+            self._services,
+            SERVICE,
+            name,
+            workspace_id,
+            query,
+            reply,
+            what="channel",
+            ident=channel_id,
+            conflict_code="CHANNEL_DISCONNECTED",
+        )

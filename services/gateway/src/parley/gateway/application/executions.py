@@ -22,8 +22,9 @@ from parley.contracts.executions.queries import (
 from parley.contracts.ids import new_id
 from parley.contracts.messages import Query, Reply
 from parley.contracts.subjects import command_subject
-from parley.gateway.adapters.services import ServiceRefused, Services
+from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import Problem
+from parley.gateway.application.service_calls import ask
 
 SERVICE = "flow-engine"
 R = TypeVar("R", bound=Reply)
@@ -113,16 +114,9 @@ class Executions:
     async def _ask(
         self, name: str, workspace_id: str, query: Query, reply: type[R], ident: str = ""
     ) -> R:
-        try:
-            return await self._services.ask(SERVICE, name, workspace_id, query, reply)
-        except ServiceRefused as refused:
-            if refused.code == "404":
-                raise Problem(
-                    404, "NOT_FOUND", f"execution {ident!r} not found in this workspace"
-                ) from None
-            if refused.code == "400":
-                raise Problem(422, "INVALID_REQUEST", refused.message) from None
-            raise
+        return await ask(
+            self._services, SERVICE, name, workspace_id, query, reply, what="execution", ident=ident
+        )
 
 
 def _now() -> datetime:

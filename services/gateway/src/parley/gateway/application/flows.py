@@ -18,8 +18,9 @@ from parley.contracts.flows.queries import (
 )
 from parley.contracts.flows.requests import ChangeFlow, FlowAction, FlowChangeResult, FlowProblem
 from parley.contracts.messages import Query, Reply
-from parley.gateway.adapters.services import ServiceRefused, Services
+from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import FieldProblem, Problem
+from parley.gateway.application.service_calls import ask
 
 SERVICE = "flow-engine"
 R = TypeVar("R", bound=Reply)
@@ -95,14 +96,6 @@ class Flows:
     async def _ask(
         self, name: str, workspace_id: str, query: Query, reply: type[R], flow_id: str = ""
     ) -> R:
-        try:
-            return await self._services.ask(SERVICE, name, workspace_id, query, reply)
-        except ServiceRefused as refused:
-            if refused.code == "404" and flow_id:
-                # The service's message says which: the flow, or one of its versions.
-                raise Problem(
-                    404, "NOT_FOUND", refused.message or f"flow {flow_id!r} not found"
-                ) from None
-            if refused.code == "400":
-                raise Problem(422, "INVALID_REQUEST", refused.message) from None
-            raise
+        return await ask(
+            self._services, SERVICE, name, workspace_id, query, reply, what="flow", ident=flow_id
+        )
