@@ -70,7 +70,7 @@ async def paced(
 
 def figures(
     fake: FakeCloudApi, number: str, published: dict[str, float]
-) -> tuple[float, int, float, float]:
+) -> tuple[float, int, float, float, int]:
     sent = [m for m in fake.sent if m.phone_number_id == number]
     recipients = [m.wa_id for m in sent]
     duplicates = len(recipients) - len(set(recipients))
@@ -79,7 +79,7 @@ def figures(
     delays = sorted((m.time - published[m.wa_id]) * 1000 for m in sent if m.wa_id in published)
     p50 = statistics.median(delays) if delays else float("nan")
     p99 = delays[int(len(delays) * 0.99) - 1] if delays else float("nan")
-    return rate, duplicates, p50, p99
+    return rate, duplicates, p50, p99, len(set(recipients))
 
 
 async def pipeline(
@@ -176,7 +176,10 @@ async def _drain(fake: FakeCloudApi, number: str, expected: int) -> None:
         if len([m for m in fake.sent if m.phone_number_id == number]) >= expected:
             return
         await asyncio.sleep(0.2)
-    print(f"  (not all sent within 120 s after the load: {expected} expected)", file=sys.stderr)
+    print(
+        f"  ({number}: not all sent within 120 s after the load: {expected} expected)",
+        file=sys.stderr,
+    )
 
 
 async def main(seconds: float, limit: int) -> None:
@@ -198,11 +201,11 @@ async def main(seconds: float, limit: int) -> None:
                 nc = await nats.connect(nats_server.url)
                 with messaging_process(nats_server.url, postgres.url, fake.base_url, log):
                     published = await pipeline(nc, fake, limit, seconds)
-                rate, duplicates, p50, p99 = figures(fake, PIPELINE_NUMBER, published)
+                rate, duplicates, p50, p99, sent = figures(fake, PIPELINE_NUMBER, published)
                 refused = fake.refused.get(130429, 0)
                 fake.refused.clear()
                 raw_published = await raw_baseline(nc, fake, limit, seconds)
-                raw_rate, _, raw_p50, raw_p99 = figures(fake, RAW_NUMBER, raw_published)
+                raw_rate, _, raw_p50, raw_p99, raw_sent = figures(fake, RAW_NUMBER, raw_published)
                 await nc.close()
         except BaseException:
             sys.stderr.write(log.read_text()[-4000:] if log.exists() else "")
@@ -212,10 +215,11 @@ async def main(seconds: float, limit: int) -> None:
             nats_server.stop()
     print(f"messaging: {seconds:g} s at a {limit:,}/s limit against the fake Cloud API")
     print(f"    achieved rate {rate:8,.0f} msg/s   ({rate / limit:.1%} of the limit)")
-    print(f"    130429 from the fake {refused}   duplicates {duplicates}")
+    counts = f"sent {sent:,} of {len(published):,}   130429 from the fake {refused}"
+    print(f"    {counts}   duplicates {duplicates}")
     print(f"    queue delay   p50 {p50:7.1f} ms   p99 {p99:7.1f} ms")
     print(
-        f"    raw sender    {raw_rate:8,.0f} msg/s   "
+        f"    raw sender    {raw_rate:8,.0f} msg/s   sent {raw_sent:,} of {len(raw_published):,}   "
         f"p50 {raw_p50:.1f} ms   p99 {raw_p99:.1f} ms   (baseline)"
     )
 
