@@ -249,3 +249,17 @@ async def test_a_nul_character_is_refused_at_the_door(
     assert login.status_code == 422
     typed = await api.post(ana.path("/flows"), json={"name": "a\\u0000b"}, headers=ana.auth)
     assert typed.status_code == 201  # the six characters a person may type are fine
+
+
+async def test_a_lone_surrogate_is_refused_as_not_unicode(
+    api: httpx.AsyncClient, account: NewAccount
+) -> None:
+    ana = await account("ana")
+    headers = {**ana.auth, "content-type": "application/json"}
+    lone = await api.post(ana.path("/flows"), content=b'{"name": "a\\ud83d b"}', headers=headers)
+    assert lone.status_code == 422
+    assert lone.json()["errors"][0]["rule"].startswith("must be valid Unicode")
+    paired = await api.post(
+        ana.path("/flows"), content=b'{"name": "a\\ud83d\\ude00"}', headers=headers
+    )
+    assert paired.status_code == 201  # an emoji, written as its surrogate pair

@@ -1,7 +1,8 @@
 """The FastAPI application: REST under /api/v1, webhooks, GraphQL, the live WebSocket.
 
 Middleware, outermost first: security headers, CORS, body size, rate limit per client address,
-no NUL characters, Idempotency-Key replay; then the routes, whose errors all leave as problem+json.
+no text a store cannot keep, Idempotency-Key replay; then the routes, whose errors all leave as
+problem+json.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from parley.gateway.adapters.idempotency_store import IdempotencyStore
 from parley.gateway.api import identity_errors, problems
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.api.idempotency import Idempotency
-from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, NulGuard, SecurityHeaders
+from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, SecurityHeaders, TextGuard
 from parley.gateway.api.routes import (
     api_keys,
     auth,
@@ -57,7 +58,7 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     app.add_middleware(
         Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope
     )
-    app.add_middleware(NulGuard)
+    app.add_middleware(TextGuard)
     app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:

@@ -4,6 +4,7 @@ headers. Pure ASGI, so a body is counted as it streams in, before any route read
 from __future__ import annotations
 
 import json
+import re
 import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -143,11 +144,13 @@ def too_many(wait: float, who: str) -> Problem:
     )
 
 
-class NulGuard:
-    """422 for a NUL character anywhere in a request's path, query or JSON body.
+class TextGuard:
+    """422 for text no store can keep, anywhere in a request's path, query or JSON body: the NUL
+    character, and a lone UTF-16 surrogate (`"\\ud83d"` without its pair: not Unicode at all).
 
-    PostgreSQL text and JSONB cannot hold U+0000, so such a value would fail deep inside a
-    service (and, in an event, hold up a projection) instead of at the door with a clear rule.
+    PostgreSQL text and JSONB cannot hold U+0000, and a lone surrogate cannot be encoded as
+    UTF-8, so such a value would fail deep inside a service (and, in an event, hold up a
+    projection or a read of every record) instead of at the door with a clear rule.
     """
 
     def __init__(self, app: ASGIApp) -> None:
@@ -159,12 +162,14 @@ class NulGuard:
             await self.app(scope, receive, send)
             return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):
-            await send_problem(send, _nul_problem("path or query"))
+            await send_problem(send, _text_problem("path or query", NUL_RULE))
             return
         messages, body = await read_body(receive)
-        if (b"\\u0000" in body or b"\x00" in body) and _has_nul(body):
-            await send_problem(send, _nul_problem("body"))
-            return
+        if _SUSPECT.search(body):
+            rule = _unstorable(body)
+            if rule:
+                await send_problem(send, _text_problem("body", rule))
+                return
 
         async def replay() -> Message:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
@@ -187,26 +192,37 @@ async def read_body(receive: Receive) -> tuple[list[Message], bytes]:
     return messages, bytes(body)
 
 
-def _has_nul(body: bytes) -> bool:
+NUL_RULE = "must not contain the NUL character (U+0000)"
+SURROGATE_RULE = r"must be valid Unicode: a lone UTF-16 surrogate (\ud800-\udfff) is not"
+# Cheap first look: a NUL byte, or a JSON escape of U+0000 or of a surrogate.
+_SUSPECT = re.compile(rb"\x00|\\u0000|\\u[dD][89a-fA-F]")
+
+
+def _unstorable(body: bytes) -> str | None:
+    """The rule a JSON body's text breaks, if any (None: every string is storable)."""
     try:
         decoded = json.loads(body)
     except ValueError:
-        return b"\x00" in body  # not JSON: the route answers 422 for that anyway
+        return NUL_RULE if b"\x00" in body else None  # not JSON: the route answers 422 itself
     pending = [decoded]
     while pending:
         value = pending.pop()
-        if isinstance(value, str) and "\x00" in value:
-            return True
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            if "\x00" in value:
+                return NUL_RULE
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return SURROGATE_RULE
+        elif isinstance(value, dict):
             pending.extend(value.keys())
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-    return False
+    return None
 
 
-def _nul_problem(where: str) -> Problem:
-    rule = "must not contain the NUL character (U+0000)"
+def _text_problem(where: str, rule: str) -> Problem:
     return Problem(
         422, "INVALID_REQUEST", f"{where}: {rule}", errors=[FieldProblem(field=where, rule=rule)]
     )

@@ -17,17 +17,21 @@ import time
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import KeyNotFoundError
 from nats.js.kv import KeyValue
+from pydantic import ValidationError
 
 from parley.contracts.messaging.channels import CHANNEL_ID_PATTERN
 from parley.messaging.adapters import buckets
 from parley.messaging.domain.channels import ChannelRecord
 from parley.runtime.kv import LazyBucket, cas_update
+from parley.runtime.logs import get_logger
 
 CACHE_SECONDS = 2.0
 # Set once every channel stored before the verify index existed has been indexed (one key of a
 # single token, so no `<ws>.<channel>` listing ever sees it).
 VERIFY_INDEX_COMPLETE = "verify_index_complete"
 _CHANNEL_ID = re.compile(CHANNEL_ID_PATTERN)
+
+log = get_logger("parley.messaging.channels")
 
 
 def _key(workspace_id: str, channel_id: str) -> str:
@@ -177,7 +181,15 @@ class ChannelStore:
         """Every workspace's channels: a full listing, only for the verify index's backfill."""
         listed = await _listing(await self._bucket(), "*.*")
         # `number.*` and `display.*` match too; their values are owners, not JSON records.
-        return [ChannelRecord.model_validate_json(v) for _, v in listed if v.startswith(b"{")]
+        records = []
+        for key, value in listed:
+            if not value.startswith(b"{"):
+                continue
+            try:
+                records.append(ChannelRecord.model_validate_json(value))
+            except ValidationError as err:  # one unreadable record must not stop the rest
+                log.warning("unreadable channel record skipped", key=key, error=str(err)[:200])
+        return records
 
     async def verify_index_complete(self) -> bool:
         kv = await self._bucket()
