@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.gateway.api.access import WorkspaceScope, require
+from parley.gateway.api.deps import IdentityApi
 from parley.gateway.api.routes.auth import user_of
 from parley.gateway.application.results import CreatedApiKey
-from parley.gateway.application.services import IdentityServices
 from parley.gateway.domain.models import ApiKey
 from parley.gateway.domain.pages import Page
 
@@ -20,14 +20,6 @@ router = APIRouter(prefix="/workspaces/{workspace_id}/api-keys", tags=["api keys
 Readers = Annotated[WorkspaceScope, Depends(require("api_keys:read"))]
 Writers = Annotated[WorkspaceScope, Depends(require("api_keys:write"))]
 KeyId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
-
-
-def _identity(request: Request) -> IdentityServices:
-    services: IdentityServices = request.app.state.context.identity
-    return services
-
-
-IdentityApi = Annotated[IdentityServices, Depends(_identity)]
 
 
 class NewApiKey(BaseModel):

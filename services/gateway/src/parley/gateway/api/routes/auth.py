@@ -8,19 +8,13 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.gateway.api.access import Caller, current_caller
+from parley.gateway.api.deps import AccountsApi
 from parley.gateway.api.problems import Problem
-from parley.gateway.application.identity import Identity
 from parley.gateway.application.results import Me, SignupResult, TokenPair
 
 router = APIRouter(tags=["identity"])
 
 
-def _identity(request: Request) -> Identity:
-    identity: Identity = request.app.state.context.identity.identity
-    return identity
-
-
-IdentityApi = Annotated[Identity, Depends(_identity)]
 SignedIn = Annotated[Caller, Depends(current_caller)]
 
 
@@ -60,7 +54,7 @@ def user_of(caller: Caller) -> str:
 @router.post(
     "/auth/signup", status_code=201, summary="Create an account, organization and workspace"
 )
-async def signup(identity: IdentityApi, body: Signup, request: Request) -> SignupResult:
+async def signup(identity: AccountsApi, body: Signup, request: Request) -> SignupResult:
     return await identity.signup(
         body.email,
         body.password,
@@ -72,22 +66,22 @@ async def signup(identity: IdentityApi, body: Signup, request: Request) -> Signu
 
 
 @router.post("/auth/login", summary="Log in: a new session's tokens")
-async def login(identity: IdentityApi, body: Login, request: Request) -> TokenPair:
+async def login(identity: AccountsApi, body: Login, request: Request) -> TokenPair:
     return await identity.login(body.email, body.password, _user_agent(request))
 
 
 @router.post("/auth/refresh", summary="Exchange a refresh token (once) for the next pair")
-async def refresh(identity: IdentityApi, body: Refresh) -> TokenPair:
+async def refresh(identity: AccountsApi, body: Refresh) -> TokenPair:
     return await identity.refresh(body.refresh_token)
 
 
 @router.post("/auth/logout", status_code=204, summary="End this session and all its tokens")
-async def logout(identity: IdentityApi, caller: SignedIn) -> None:
+async def logout(identity: AccountsApi, caller: SignedIn) -> None:
     user_of(caller)
     if caller.session_id is not None:
         await identity.logout(caller.session_id)
 
 
 @router.get("/me", summary="The signed-in user and their workspaces")
-async def me(identity: IdentityApi, caller: SignedIn) -> Me:
+async def me(identity: AccountsApi, caller: SignedIn) -> Me:
     return await identity.me(user_of(caller))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from parley.contracts.ids import new_id
@@ -21,8 +21,8 @@ from parley.contracts.messaging.sandbox import (
     SandboxSent,
 )
 from parley.gateway.api.access import WorkspaceScope, require
+from parley.gateway.api.deps import ChannelsApi
 from parley.gateway.api.problems import validation_problem
-from parley.gateway.application.channels import Channels
 
 router = APIRouter(prefix="/workspaces/{workspace_id}/channels", tags=["channels"])
 
@@ -31,14 +31,6 @@ Writers = Annotated[WorkspaceScope, Depends(require("channels:write"))]
 SandboxUsers = Annotated[WorkspaceScope, Depends(require("sandbox:use"))]
 CHANNEL_ID = r"^[A-Za-z0-9_\-]{1,64}$"
 ChannelId = Annotated[str, Path(pattern=CHANNEL_ID)]
-
-
-def _channels(request: Request) -> Channels:
-    channels: Channels = request.app.state.context.channels
-    return channels
-
-
-ChannelsApi = Annotated[Channels, Depends(_channels)]
 
 
 class CloudApiNumber(BaseModel):

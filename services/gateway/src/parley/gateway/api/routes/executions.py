@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.executions.queries import (
@@ -15,21 +15,13 @@ from parley.contracts.executions.queries import (
     ExecutionStatus,
 )
 from parley.gateway.api.access import WorkspaceScope, require
-from parley.gateway.application.executions import Executions
+from parley.gateway.api.deps import ExecutionsApi
 
 router = APIRouter(prefix="/workspaces/{workspace_id}/executions", tags=["executions"])
 
 Readers = Annotated[WorkspaceScope, Depends(require("executions:read"))]
 Operators = Annotated[WorkspaceScope, Depends(require("executions:operate"))]
 ExecutionId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_\-]+$")]
-
-
-def _executions(request: Request) -> Executions:
-    executions: Executions = request.app.state.context.executions
-    return executions
-
-
-ExecutionsApi = Annotated[Executions, Depends(_executions)]
 
 
 class Accepted(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.flows.graph import FlowGraph
@@ -13,7 +13,7 @@ from parley.contracts.flows.queries import FlowDetail, FlowPage, FlowVersionDeta
 from parley.contracts.flows.requests import FlowChangeResult
 from parley.contracts.ids import new_id
 from parley.gateway.api.access import WorkspaceScope, require
-from parley.gateway.application.flows import Flows
+from parley.gateway.api.deps import FlowsApi
 
 router = APIRouter(prefix="/workspaces/{workspace_id}/flows", tags=["flows"])
 
@@ -22,14 +22,6 @@ Writers = Annotated[WorkspaceScope, Depends(require("flows:write"))]
 FlowIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
 Limit = Annotated[int, Query(ge=1, le=100, description="items per page")]
 Cursor = Annotated[str, Query(max_length=512, description="next_cursor of the previous page")]
-
-
-def _flows(request: Request) -> Flows:
-    flows: Flows = request.app.state.context.flows
-    return flows
-
-
-FlowsApi = Annotated[Flows, Depends(_flows)]
 
 
 class NewFlow(BaseModel):

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.gateway.api.access import WorkspaceScope, require
+from parley.gateway.api.deps import IdentityApi
 from parley.gateway.api.problems import Problem
 from parley.gateway.api.routes.auth import SignedIn, user_of
 from parley.gateway.application.results import CreatedInvitation
-from parley.gateway.application.services import IdentityServices
 from parley.gateway.domain.models import (
     Invitation,
     Member,
@@ -34,14 +34,6 @@ Readers = Annotated[WorkspaceScope, Depends(require("workspace:read"))]
 MemberReaders = Annotated[WorkspaceScope, Depends(require("members:read"))]
 MemberWriters = Annotated[WorkspaceScope, Depends(require("members:write"))]
 UserId = Annotated[str, Path(pattern=r"^[A-Za-z0-9_\-]{1,64}$")]
-
-
-def _identity(request: Request) -> IdentityServices:
-    services: IdentityServices = request.app.state.context.identity
-    return services
-
-
-IdentityApi = Annotated[IdentityServices, Depends(_identity)]
 
 
 class NewWorkspace(BaseModel):
