@@ -1,0 +1,1 @@
+"""Pure crm domain: no I/O."""

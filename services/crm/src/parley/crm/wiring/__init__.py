@@ -1,0 +1,1 @@
+"""Each area of the crm service wires itself into the Service here."""

@@ -1,0 +1,10 @@
+"""Wiring of crm's imports: its consumers, projections and queries."""
+
+from __future__ import annotations
+
+from parley.crm.settings import CrmSettings
+from parley.runtime.service import Service
+
+
+def wire(service: Service, config: CrmSettings) -> None:
+    del service, config
