@@ -1,0 +1,1 @@
+"""Scraper contracts: lead-capture jobs and the leads they find."""
