@@ -4,9 +4,8 @@ The gateway needs answers: whether a change was taken and, if not, each problem 
 and rule. Reads come from crm's read model and may lag a change by a moment. Lists are pages:
 `next_cursor` is opaque, handed back as `cursor`, and None on the last page.
 
-Endpoints: change-contact, get-contact, list-contacts, contact-timeline, export-contact-data,
-change-field, list-fields, get-consent-keywords, change-consent-keywords; segments and imports
-have their own modules.
+Each query answers on the kebab-case of its name (ChangeContact on `change-contact`,
+GetContactTimeline on `get-contact-timeline`); segments and imports have their own modules.
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Driving a running crm service in tests, e2e tests and benchmarks."""
