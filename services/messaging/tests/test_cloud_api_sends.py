@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -14,6 +15,7 @@ from nats.aio.client import Client as NatsClient
 from nats.js.errors import KeyNotFoundError
 
 from parley.contracts.crm.events import ContactOptedOut
+from parley.contracts.crm.stop_words import CONSENT_KEYWORDS_BUCKET, ConsentKeywords
 from parley.contracts.envelope import Envelope
 from parley.contracts.ids import contact_id_for
 from parley.contracts.messaging.channels import (
@@ -391,3 +393,67 @@ async def test_a_spam_signal_slows_the_number_and_the_watchdog_says_why(
     events = [type(e).__name__ for _, e in await events_of(nc, ws)]
     assert "NumberPaused" in events
     assert "MessageFailed" in events
+
+
+async def _refused_at_once(nc: NatsClient, ws: str, contact: str, tag: str) -> None:
+    """A send published right after the inbound message became an event is refused: the
+    opt-out was in place before the event existed, with no crm event in between."""
+    command_id = f"{tag}:{uuid.uuid4().hex[:6]}"
+    await send(nc, ws, SendMessage(command_id=command_id, contact_id=contact, message=text("x")))
+    result = await outcome(nc, ws, command_id)
+    assert isinstance(result, MessageFailed)
+    assert result.code == "OPTED_OUT"
+
+
+async def test_a_stop_reply_opts_the_contact_out_before_its_message_is_published(
+    messaging: Service, nc: NatsClient, fake: FakeCloudApi
+) -> None:
+    ws = workspace()
+    await connect(nc, ws, fake)
+    await customer_writes(nc, fake, "15558881111", "  Stop! ")
+    inbound = (await until(lambda: inbound_events(nc, ws)))[0]
+    assert inbound.text.strip() == "Stop!"
+    await _refused_at_once(nc, ws, inbound.contact_id, "stop")
+    assert not [m for m in fake.sent if m.wa_id == "15558881111"]
+    assert not [e for _, e in await events_of(nc, ws, f"crm.evt.{ws}.>")]
+
+
+async def test_a_sentence_with_stop_in_it_is_not_an_opt_out(
+    messaging: Service, nc: NatsClient, fake: FakeCloudApi
+) -> None:
+    ws = workspace()
+    await connect(nc, ws, fake)
+    await customer_writes(nc, fake, "15558882222", "don't stop sending me deals")
+    contact = (await until(lambda: inbound_events(nc, ws)))[0].contact_id
+    command_id = "deal:1"
+    await send(nc, ws, SendMessage(command_id=command_id, contact_id=contact, message=text("ok")))
+    assert isinstance(await outcome(nc, ws, command_id), MessageSent)
+
+
+async def test_the_workspace_languages_decide_which_words_stop(
+    messaging: Service, nc: NatsClient, fake: FakeCloudApi
+) -> None:
+    ws = workspace()
+    await connect(nc, ws, fake)
+    kv = await nc.jetstream().create_key_value(bucket=CONSENT_KEYWORDS_BUCKET, history=1)
+    await kv.put(
+        ws, ConsentKeywords(languages=("pt",), extra_keywords=("chega",)).model_dump_json().encode()
+    )
+    await customer_writes(nc, fake, "15558883333", "SAIR")
+    await customer_writes(nc, fake, "15558884444", "Chega.")
+    await customer_writes(nc, fake, "15558885555", "unsubscribe")  # English is not chosen
+    events = await until(lambda: _at_least(inbound_events(nc, ws), 3), timeout=15)
+    by_phone = {e.phone: e.contact_id for e in events}
+    await _refused_at_once(nc, ws, by_phone["15558883333"], "pt")
+    await _refused_at_once(nc, ws, by_phone["15558884444"], "extra")
+    command_id = "en:1"
+    contact = by_phone["15558885555"]
+    await send(nc, ws, SendMessage(command_id=command_id, contact_id=contact, message=text("hi")))
+    assert isinstance(await outcome(nc, ws, command_id), MessageSent)
+
+
+async def _at_least(
+    found: Awaitable[list[InboundMessageReceived]], n: int
+) -> list[InboundMessageReceived]:
+    events = await found
+    return events if len(events) >= n else []

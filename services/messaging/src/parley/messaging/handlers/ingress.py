@@ -18,6 +18,7 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js.errors import KeyNotFoundError, KeyWrongLastSequenceError
 
+from parley.contracts.crm.stop_words import is_stop
 from parley.contracts.envelope import Envelope
 from parley.contracts.ids import contact_id_for
 from parley.contracts.ingress import RECEIVED_AT_HEADER, WHATSAPP_SIGNATURE_HEADER
@@ -37,6 +38,7 @@ from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.provider_ids import ProviderIds
 from parley.messaging.adapters.rate_limits import RateLimits
 from parley.messaging.adapters.sandbox_store import SandboxStore
+from parley.messaging.adapters.stop_words import StopWords
 from parley.messaging.domain.channels import ChannelRecord
 from parley.messaging.domain.errors import handling
 from parley.messaging.domain.webhooks import Inbound, StatusUpdate
@@ -99,6 +101,7 @@ class Ingress:
         self._sandbox = sandbox
         self._pauses = pauses
         self._seen = LazyBucket(nc, buckets.SEEN)
+        self._stop_words = StopWords(nc)
 
     async def handle(self, msg: Msg) -> None:
         checked = await self._auth.check(
@@ -141,6 +144,13 @@ class Ingress:
         first = await self._conversations.wrote_in(
             ws, contact_id, item.sender, channel.channel_id, item.at
         )
+        keyword = is_stop(item.text, await self._stop_words.of(ws)) if item.text else None
+        if keyword is not None:
+            # The opt-out takes effect here, before the message is published: no flow reply to
+            # it and no campaign send after it can pass the send check. crm records the
+            # ContactOptedOut (the evidence) from the event below.
+            await self._conversations.set_opt_out(ws, contact_id, True, item.at)
+            log.info("stop keyword: contact opted out", workspace_id=ws, keyword=keyword)
         await self._limits.take_inbound(
             channel.view.phone_number_id, channel.view.messages_per_second
         )
