@@ -22,8 +22,9 @@ from parley.messaging.adapters.reach import Reach
 from parley.messaging.adapters.sandbox_store import SandboxStore
 from parley.messaging.adapters.secrets import SecretBox
 from parley.messaging.adapters.send_ledger import SendLedger
-from parley.messaging.handlers import ingress, opt_outs, outbound, watchdog
+from parley.messaging.handlers import erasures, ingress, opt_outs, outbound, watchdog
 from parley.messaging.handlers.channel_requests import ChannelRequests
+from parley.messaging.handlers.erasures import Erasures
 from parley.messaging.handlers.ingress import Ingress
 from parley.messaging.handlers.number_pauses import NumberPauses
 from parley.messaging.handlers.opt_outs import OptOuts
@@ -121,6 +122,7 @@ def build(settings: MessagingSettings | None = None) -> Service:
     service.add_consumer(ingress.CONSUMER, webhooks.handle)
     service.add_consumer(watchdog.CONSUMER, dog.handle, batch_handler=dog.handle_batch)
     service.add_consumer(opt_outs.CONSUMER, OptOuts(conversations, dog).handle)
+    service.add_consumer(erasures.CONSUMER, Erasures(nc, conversations, sandbox_store).handle)
     service.add_query("change-channel", ChangeChannel, requests.answer)
     service.add_query("list-channels", ListChannels, requests.list)
     service.add_query("number-health", GetNumberHealth, dog.answer)

@@ -81,3 +81,21 @@ class Conversations:
             return base.model_copy(update=update).model_dump_json().encode()
 
         await cas_update(await self._bucket(), f"{workspace_id}.{contact_id}", change)
+
+    async def forget(self, workspace_id: str, contact_id: str) -> str:
+        """Drop what identifies the contact (their WhatsApp id, when they wrote) and return the
+        WhatsApp id it held. The opt-out stays: an erased person who said STOP must not be
+        messaged again because their record was emptied."""
+        forgotten = ""
+
+        def change(current: bytes | None) -> bytes | None:
+            nonlocal forgotten
+            if current is None:
+                return None
+            base = Conversation.model_validate_json(current)
+            forgotten = base.wa_id
+            kept = Conversation(opted_out=base.opted_out, opted_out_at=base.opted_out_at)
+            return kept.model_dump_json().encode()
+
+        await cas_update(await self._bucket(), f"{workspace_id}.{contact_id}", change)
+        return forgotten

@@ -92,3 +92,12 @@ class SandboxStore:
         ]
         more = len(rows) > limit
         return messages, (messages[-1].position if more else None)
+
+    async def forget(self, workspace_id: str, phone: str) -> int:
+        """Delete the simulator's conversation with an erased contact, every number's."""
+        async with self._engine.begin() as conn:
+            result = await conn.execute(
+                text(f"DELETE FROM {self._table} WHERE workspace_id = :ws AND phone = :phone"),
+                {"ws": workspace_id, "phone": phone},
+            )
+        return int(result.rowcount or 0)
