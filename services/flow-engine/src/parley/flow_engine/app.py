@@ -22,6 +22,7 @@ from parley.flow_engine.adapters.published_flows import PublishedFlows
 from parley.flow_engine.adapters.routing_log import RoutingLog
 from parley.flow_engine.handlers import (
     ai_answers,
+    crm_events,
     execution_effects,
     execution_inputs,
     execution_timers,
@@ -29,6 +30,7 @@ from parley.flow_engine.handlers import (
     inbound_router,
 )
 from parley.flow_engine.handlers.ai_answers import AiAnswers
+from parley.flow_engine.handlers.crm_events import CrmEvents
 from parley.flow_engine.handlers.execution_effects import ExecutionEffects
 from parley.flow_engine.handlers.execution_inputs import ExecutionInputs, ExecutionRunner
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
@@ -96,6 +98,9 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     routed = RoutingLog(service.nc, replicas=service_settings.stream_replicas)
     router = InboundRouter(service.nc, holds, flows, routed, runner)
     service.add_consumer(inbound_router.CONSUMER, router.handle)
+    # crm's tags start tag_added flows; an opt-out cancels the contact's running executions.
+    crm_reactions = CrmEvents(service.nc, service.engine, service.schema, flows, runner)
+    service.add_consumer(crm_events.CONSUMER, crm_reactions.handle)
     service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
     return service
 
