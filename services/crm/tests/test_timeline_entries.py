@@ -75,7 +75,9 @@ def test_contact_events_read_as_one_line_each() -> None:
     created = crm(ContactCreated(contact_id="c-1", name="Ada", source="inbound", at=AT))
     assert created.summary == "Created from an inbound message"
     assert created.source == "crm.ContactCreated"
-    assert created.event_id and created.workspace_id == WS and created.at == AT
+    assert created.event_id
+    assert created.workspace_id == WS
+    assert created.at == AT
 
 
 def test_profile_changes_name_what_changed_not_the_personal_values() -> None:
@@ -83,7 +85,8 @@ def test_profile_changes_name_what_changed_not_the_personal_values() -> None:
         ContactUpdated(contact_id="c-1", name="Ada Lovelace", set_fields={"plan": "gold"}, at=AT)
     )
     assert updated.summary == "Updated name; set plan"
-    assert "Ada" not in repr(updated) and "gold" not in repr(updated)
+    assert "Ada" not in repr(updated)
+    assert "gold" not in repr(updated)
 
 
 def test_an_erasure_leaves_a_row_without_personal_data_and_other_crm_events_none() -> None:
@@ -112,8 +115,10 @@ def test_messages_in_and_out_and_their_statuses() -> None:
     )
     assert received.kind == "message_in"
     assert received.summary == "Received: " + one_line(long_text)
-    assert len(received.summary) == len("Received: ") + 80 and received.summary.endswith("…")
-    assert "4915112345678" not in repr(received) and "Ada" not in repr(received)
+    assert len(received.summary) == len("Received: ") + 80
+    assert received.summary.endswith("…")
+    assert "4915112345678" not in repr(received)
+    assert "Ada" not in repr(received)
     template = msg(
         SendMessage(
             command_id="e-1:4",
@@ -155,8 +160,10 @@ def test_flow_steps_name_the_flow_version_and_node() -> None:
     run = run_of(started)
     assert run == RUN
     start = flow_entry(env(started), started, run)
-    assert start is not None and start.summary == "Flow welcome v3 started (keyword)"
-    assert "Ada" not in repr(start) and "4915112345678" not in repr(start)
+    assert start is not None
+    assert start.summary == "Flow welcome v3 started (keyword)"
+    assert "Ada" not in repr(start)
+    assert "4915112345678" not in repr(start)
     entered = NodeEntered(node_id="ask_name", step=2, at=AT)
     step = flow_entry(env(entered), entered, RUN)
     assert step is not None
@@ -167,7 +174,8 @@ def test_flow_steps_name_the_flow_version_and_node() -> None:
     )
     failed = ExecutionFailed(node_id="ask_name", reason="too many retries", at=AT)
     ended = flow_entry(env(failed), failed, RUN)
-    assert ended is not None and ended.summary == "Flow welcome v3 failed: too many retries"
+    assert ended is not None
+    assert ended.summary == "Flow welcome v3 failed: too many retries"
     assigned = VariableAssigned(node_id="n", name="x", value=1)
     assert flow_entry(env(assigned), assigned, RUN) is None
 
