@@ -21,6 +21,9 @@ class GatewaySettings(ServiceSettings):
     # Browsers on these origins may call the API (comma-separated; empty: same origin only).
     cors_origins: Annotated[tuple[str, ...], NoDecode] = ()
     max_body_bytes: int = Field(default=1_048_576, ge=1024, le=64 * 1_048_576)
+    # A contact import's CSV upload has its own limit (streamed to the object store, never held
+    # in memory); over it: 413.
+    max_import_bytes: int = Field(default=50 * 1_048_576, ge=1024, le=1024 * 1_048_576)
     # Requests per minute, per client address and per API key; over it: 429 with Retry-After.
     rate_limit_per_ip: int = Field(default=1200, ge=1)
     rate_limit_per_api_key: int = Field(default=6000, ge=1)

@@ -7,6 +7,8 @@ problem+json.
 
 from __future__ import annotations
 
+import re
+
 from fastapi import APIRouter, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
@@ -19,20 +21,27 @@ from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, SecurityHe
 from parley.gateway.api.routes import (
     api_keys,
     auth,
+    campaigns,
     channels,
+    contacts,
     executions,
     flows,
+    imports,
     live,
+    segments,
     webhooks,
     workspaces,
 )
 from parley.gateway.graphql import graphql_router
 
 API_PREFIX = "/api/v1"
+# The contact import's upload streams its body to the object store, with its own size limit.
+IMPORT_UPLOAD = re.compile(rf"^{API_PREFIX}/workspaces/[^/]+/imports/?$")
 DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
-numbers and the sandbox. Authenticate with `Authorization: Bearer <access token or API key>`.
-Errors are RFC 9457 problem details naming the field and the rule. Lists are cursor-paginated
-(`limit`, `cursor` → `next_cursor`). Send `Idempotency-Key` on a POST to make a retry safe."""
+numbers and the sandbox, contacts, segments, imports and campaigns. Authenticate with
+`Authorization: Bearer <access token or API key>`. Errors are RFC 9457 problem details naming
+the field and the rule. Lists are cursor-paginated (`limit`, `cursor` → `next_cursor`). Send
+`Idempotency-Key` on a POST to make a retry safe."""
 
 
 def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAPI:
@@ -48,7 +57,18 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     problems.install(app)
     identity_errors.install(app)
     api = APIRouter(prefix=API_PREFIX)
-    for module in (auth, workspaces, api_keys, flows, executions, channels):
+    for module in (
+        auth,
+        workspaces,
+        api_keys,
+        flows,
+        executions,
+        channels,
+        contacts,
+        segments,
+        imports,
+        campaigns,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(webhooks.router)
@@ -58,9 +78,13 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     app.add_middleware(
         Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope
     )
-    app.add_middleware(TextGuard)
+    app.add_middleware(TextGuard, uploads=[IMPORT_UPLOAD])
     app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        uploads=[(IMPORT_UPLOAD, settings.max_import_bytes)],
+    )
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -7,11 +7,16 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from parley.gateway.adapters.import_files import ImportFiles
 from parley.gateway.api.context import GatewayContext
+from parley.gateway.application.campaigns import Campaigns
 from parley.gateway.application.channels import Channels
+from parley.gateway.application.contacts import Contacts
 from parley.gateway.application.executions import Executions
 from parley.gateway.application.flows import Flows
 from parley.gateway.application.identity import Identity
+from parley.gateway.application.imports import Imports
+from parley.gateway.application.segments import Segments
 from parley.gateway.application.services import IdentityServices
 
 
@@ -43,8 +48,47 @@ def _channels(context: Context) -> Channels:
     return context.channels
 
 
+# CRM and campaigns are thin over the services they ask, so they are made from the context as
+# a request needs them (GraphQL's resolvers call these too).
+def contacts_of(context: GatewayContext) -> Contacts:
+    return Contacts(context.services)
+
+
+def segments_of(context: GatewayContext) -> Segments:
+    return Segments(context.services)
+
+
+def imports_of(context: GatewayContext) -> Imports:
+    files = ImportFiles(context.nc)
+    return Imports(context.services, files, max_bytes=context.settings.max_import_bytes)
+
+
+def campaigns_of(context: GatewayContext) -> Campaigns:
+    return Campaigns(context.services)
+
+
+def _contacts(context: Context) -> Contacts:
+    return contacts_of(context)
+
+
+def _segments(context: Context) -> Segments:
+    return segments_of(context)
+
+
+def _imports(context: Context) -> Imports:
+    return imports_of(context)
+
+
+def _campaigns(context: Context) -> Campaigns:
+    return campaigns_of(context)
+
+
 IdentityApi = Annotated[IdentityServices, Depends(_identity)]
 AccountsApi = Annotated[Identity, Depends(_accounts)]
 FlowsApi = Annotated[Flows, Depends(_flows)]
 ExecutionsApi = Annotated[Executions, Depends(_executions)]
 ChannelsApi = Annotated[Channels, Depends(_channels)]
+ContactsApi = Annotated[Contacts, Depends(_contacts)]
+SegmentsApi = Annotated[Segments, Depends(_segments)]
+ImportsApi = Annotated[Imports, Depends(_imports)]
+CampaignsApi = Annotated[Campaigns, Depends(_campaigns)]

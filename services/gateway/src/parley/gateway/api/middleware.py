@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Sequence
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -60,19 +61,29 @@ class SecurityHeaders:
 
 
 class BodyLimit:
-    """413 for a body over `max_bytes`, whether it says so up front or not."""
+    """413 for a body over `max_bytes`, whether it says so up front or not. A route that
+    streams its body somewhere (a CSV upload) has its own, larger limit in `uploads`:
+    (path pattern, max bytes)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        *,
+        uploads: Sequence[tuple[re.Pattern[str], int]] = (),
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.uploads = tuple(uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = dict(scope.get("headers", [])).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await send_problem(send, self._too_large())
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await send_problem(send, self._too_large(limit))
             return
         received = 0
         started = False
@@ -82,7 +93,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
+                if received > limit:
                     raise _TooLarge
             return message
 
@@ -95,10 +106,18 @@ class BodyLimit:
             await self.app(scope, counting, tracking)
         except _TooLarge:
             if not started:
-                await send_problem(send, self._too_large())
+                await send_problem(send, self._too_large(limit))
 
-    def _too_large(self) -> Problem:
-        return Problem(413, "REQUEST_TOO_LARGE", f"the request body is over {self.max_bytes} bytes")
+    def _limit(self, scope: Scope) -> int:
+        if scope["method"] == "POST":
+            for pattern, limit in self.uploads:
+                if pattern.match(scope["path"]):
+                    return limit
+        return self.max_bytes
+
+    @staticmethod
+    def _too_large(limit: int) -> Problem:
+        return Problem(413, "REQUEST_TOO_LARGE", f"the request body is over {limit} bytes")
 
 
 class _TooLarge(Exception):
@@ -153,12 +172,17 @@ class TextGuard:
     projection or a read of every record) instead of at the door with a clear rule.
     """
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, uploads: Sequence[re.Pattern[str]] = ()) -> None:
         self.app = app
+        # Uploads stream through (a CSV is not JSON; it is read row by row, never held whole).
+        self.uploads = tuple(uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         # A webhook is stored as its bytes and never refused for what a customer typed.
         if scope["type"] != "http" or scope["path"].startswith("/webhooks/"):
+            await self.app(scope, receive, send)
+            return
+        if scope["method"] == "POST" and any(p.match(scope["path"]) for p in self.uploads):
             await self.app(scope, receive, send)
             return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):

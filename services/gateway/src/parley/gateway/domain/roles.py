@@ -3,6 +3,14 @@
 Roles are ordered `owner > admin > editor > agent > viewer`; each holds every permission of the
 roles below it plus its own. A permission is a `<resource>:<action>` string, so an API key can
 carry a subset of them.
+
+Contacts and campaigns: everyone reads them (`contacts:read` also covers segments, fields,
+imports and consent keywords; `campaigns:read` the dry run, which changes nothing); agents edit
+a contact as they talk to it; editors shape the CRM (imports, segments, fields) and prepare
+campaigns, and take bulk data out (`contacts:export`: the CSV and a contact's data export);
+admins do what is hard to undo or reaches customers at scale: erasing a contact's personal
+data, the STOP keywords, and starting a campaign's sends (launch, schedule, resume). Pausing
+or cancelling a campaign only stops sends, so an editor may.
 """
 
 from __future__ import annotations
@@ -25,11 +33,27 @@ _VIEWER = frozenset(
         "channels:read",
         "members:read",
         "contacts:read",
+        "campaigns:read",
     }
 )
 _AGENT = _VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
-_EDITOR = _AGENT | {"flows:write"}
-_ADMIN = _EDITOR | {"channels:write", "members:write", "api_keys:read", "api_keys:write"}
+_EDITOR = _AGENT | {
+    "flows:write",
+    "contacts:import",
+    "contacts:export",
+    "segments:write",
+    "fields:write",
+    "campaigns:write",
+}
+_ADMIN = _EDITOR | {
+    "channels:write",
+    "members:write",
+    "api_keys:read",
+    "api_keys:write",
+    "contacts:erase",
+    "consent:write",
+    "campaigns:launch",
+}
 _OWNER = _ADMIN | {"workspace:admin"}
 
 PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType(

@@ -1,0 +1,99 @@
+"""Import files in the JetStream object store (`IMPORTS_BUCKET`), written as they stream in.
+
+nats-py's `ObjectStore.put` reads its source with a blocking `readinto` in a worker thread, a
+chunk (128 KiB) at a time. `_StreamReader` is that source over the HTTP body: each `readinto`
+waits, from its thread, for the event loop to receive the next part of the body. So the file
+goes from the socket to the stream a chunk at a time and is never whole in memory. A body
+over the limit stops the put, which removes the chunks it had written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterable, AsyncIterator
+
+from nats.aio.client import Client as NatsClient
+from nats.js.errors import BucketNotFoundError, NotFoundError
+from nats.js.object_store import ObjectStore
+
+from parley.contracts.crm.imports import IMPORTS_BUCKET
+
+
+class UploadTooLarge(Exception):
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the file is over {limit} bytes")
+        self.limit = limit
+
+
+class _StreamReader:
+    """A blocking reader over an async stream of byte strings, read from a worker thread."""
+
+    def __init__(
+        self, parts: AsyncIterable[bytes], loop: asyncio.AbstractEventLoop, max_bytes: int
+    ) -> None:
+        self._parts: AsyncIterator[bytes] = parts.__aiter__()
+        self._loop = loop
+        self._max_bytes = max_bytes
+        self._pending = memoryview(b"")
+        self._ended = False
+        self.size = 0
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:
+        view = memoryview(buffer)
+        filled = 0
+        while filled < len(view):
+            if not self._pending:
+                if self._ended:
+                    break
+                part = asyncio.run_coroutine_threadsafe(self._next(), self._loop).result()
+                if part is None:
+                    self._ended = True
+                    break
+                self._pending = memoryview(part)
+                continue
+            taken = min(len(view) - filled, len(self._pending))
+            view[filled : filled + taken] = self._pending[:taken]
+            self._pending = self._pending[taken:]
+            filled += taken
+        self.size += filled
+        if self.size > self._max_bytes:
+            raise UploadTooLarge(self._max_bytes)
+        return filled
+
+    async def _next(self) -> bytes | None:
+        try:
+            return await anext(self._parts)
+        except StopAsyncIteration:
+            return None
+
+
+class ImportFiles:
+    def __init__(self, nc: NatsClient) -> None:
+        self._nc = nc
+        self._bucket: ObjectStore | None = None
+
+    async def store(self, name: str, parts: AsyncIterable[bytes], *, max_bytes: int) -> int:
+        """Write the file under `name`; its size in bytes. Raises UploadTooLarge past the
+        limit (nothing is kept)."""
+        bucket = await self._store()
+        reader = _StreamReader(parts, asyncio.get_running_loop(), max_bytes)
+        info = await bucket.put(name, reader)  # type: ignore[arg-type]  # duck-typed reader
+        return int(info.size or 0)
+
+    async def delete(self, name: str) -> None:
+        """Forget a file crm will never read (its import was refused)."""
+        with contextlib.suppress(NotFoundError):
+            await (await self._store()).delete(name)
+
+    async def _store(self) -> ObjectStore:
+        # Bound once; created here when crm has not created it yet (the same default config).
+        if self._bucket is None:
+            js = self._nc.jetstream()
+            try:
+                self._bucket = await js.object_store(IMPORTS_BUCKET)
+            except BucketNotFoundError:
+                self._bucket = await js.create_object_store(
+                    IMPORTS_BUCKET, description="CSV files of contact imports"
+                )
+        return self._bucket

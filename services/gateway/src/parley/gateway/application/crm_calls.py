@@ -1,0 +1,53 @@
+"""Asking crm (and the flow engine's campaigns) and turning a refused change into a problem.
+
+crm answers each query on the kebab-case of its wire name (`crm.ChangeContact` on
+`change-contact`). A change answers `ok: false` with a stable code and the problems, each with
+its field and rule; here that becomes the Problem the REST and GraphQL APIs both return.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import TypeVar
+
+from parley.contracts.messages import Query, Reply
+from parley.gateway.adapters.services import Services
+from parley.gateway.api.problems import FieldProblem, Problem
+from parley.gateway.application.service_calls import ask
+
+CRM = "crm"
+R = TypeVar("R", bound=Reply)
+
+
+def query_name(query: Query) -> str:
+    """`crm.ListImportErrors` -> `list-import-errors`."""
+    bare = query.wire_name.split(".", 1)[-1]
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", bare).lower()
+
+
+async def ask_crm(
+    services: Services, workspace_id: str, query: Query, reply: type[R], *, what: str, ident: str
+) -> R:
+    """A read of crm; its 404 names `what` and `ident`."""
+    return await ask(
+        services, CRM, query_name(query), workspace_id, query, reply, what=what, ident=ident
+    )
+
+
+def refused(
+    code: str,
+    message: str,
+    problems: Iterable[tuple[str, str]],
+    statuses: Mapping[str, int],
+    *,
+    fallback: str,
+) -> Problem:
+    """The problem of a change the service did not take: its status from `statuses` (422 for a
+    code it does not list), each (field, rule) of the reply in `errors`."""
+    return Problem(
+        statuses.get(code, 422),
+        code or "REFUSED",
+        message or fallback,
+        errors=[FieldProblem(field=field or "body", rule=rule) for field, rule in problems],
+    )
