@@ -14,10 +14,16 @@ from parley.contracts.crm.events import ContactOptedOut, ContactTagsChanged
 from parley.contracts.envelope import Envelope
 from parley.contracts.messages import Event
 from parley.flow_engine.testing.graphs import edge, graph, node, text
+from parley.flow_engine.testing.routing import (
+    bodies,
+    collect,
+    has,
+    publish_flow,
+    start,
+    until_taken,
+)
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
-
-from .test_routing import bodies, collect, has, publish_flow, start, until_taken
 
 
 async def crm_says(nc: NatsClient, ws: str, contact_id: str, event: Event) -> None:
