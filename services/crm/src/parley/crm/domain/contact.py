@@ -164,7 +164,16 @@ class Inbound:
     stop_word: str | None = None
 
 
-ContactCommand = Create | Update | Tag | SetStage | OptIn | OptOut | Erase | Merge | Inbound
+@dataclass(frozen=True)
+class Several:
+    """Commands decided in turn as one decision (a flow step that tags and sets fields)."""
+
+    commands: tuple[ContactCommand, ...]
+
+
+ContactCommand = (
+    Create | Update | Tag | SetStage | OptIn | OptOut | Erase | Merge | Inbound | Several
+)
 
 
 # -- evolve -----------------------------------------------------------------------------------
@@ -249,6 +258,14 @@ def decide(state: Contact, command: ContactCommand) -> list[Message]:
     if isinstance(command, Inbound):
         return _inbound(state, command)
     _must_exist(state)
+    if isinstance(command, Several):
+        events: list[Message] = []
+        for each in command.commands:
+            decided = decide(state, each)
+            for event in decided:
+                state = evolve(state, event)
+            events += decided
+        return events
     if isinstance(command, Update):
         return _update(state, command)
     if isinstance(command, Tag):
