@@ -20,11 +20,13 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter
 from strawberry.fastapi import GraphQLRouter
 from strawberry.schema.config import StrawberryConfig
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 from strawberry.types.unset import UnsetType
 
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.api.problems import Problem
+from parley.gateway.graphql import campaign_fields, crm_fields
 from parley.gateway.graphql.context import GraphQLContext, bearer
 from parley.gateway.graphql.errors import MaskUnexpected
 from parley.gateway.graphql.mutations import Mutation
@@ -47,9 +49,12 @@ class _Schema(strawberry.Schema):
 
 
 def build_schema() -> strawberry.Schema:
+    # Each area's fields live in their own module, under classes named Query and Mutation.
+    query = merge_types("Query", (Query, crm_fields.Query, campaign_fields.Query))
+    mutation = merge_types("Mutation", (Mutation, crm_fields.Mutation, campaign_fields.Mutation))
     return _Schema(
-        query=Query,
-        mutation=Mutation,
+        query=query,
+        mutation=mutation,
         subscription=Subscription,
         # A document's aliases bound how many service calls one request makes.
         extensions=[
