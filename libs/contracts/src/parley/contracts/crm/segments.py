@@ -4,6 +4,15 @@ A filter is a group (`all` or `any` of its conditions); a condition is about tag
 consent, the last inbound message, the lifecycle stage, or when the contact was created. Groups
 nest (three levels at most), so "customers tagged vip, or leads who wrote this week" is one
 filter. Relative conditions (`within_days`) are evaluated against the time the query gives.
+
+Semantics (crm evaluates a filter in Postgres and, identically, in plain Python; a property test
+holds the two to the same answers):
+
+- A group of `all` is AND (an empty one matches every contact), `any` is OR (an empty one matches
+  none). Erased contacts match no filter at all, not even the empty one.
+- Every condition is true or false for every contact, never "unknown": `neq`, `has_not` and
+  `not_within_days` are exactly the negation of `eq`, `has` and `within_days`.
+- Times without a time zone are read as UTC.
 """
 
 from __future__ import annotations
@@ -24,6 +33,9 @@ class _Condition(BaseModel):
 
 
 class TagCondition(_Condition):
+    """`has`: the contact carries exactly this tag (tags compare as written, case and all);
+    `has_not`: it does not."""
+
     kind: Literal["tag"] = "tag"
     op: Literal["has", "has_not"] = "has"
     tag: str = Field(min_length=1, max_length=64)
@@ -33,9 +45,22 @@ FieldOp = Literal["eq", "neq", "contains", "gt", "gte", "lt", "lte", "is_set", "
 
 
 class FieldCondition(_Condition):
-    """`gt`/`lt` compare numbers and dates; `contains` is a case-insensitive part of a text;
-    `eq` on a text is case-insensitive. A contact without the field matches only `is_not_set`
-    and `neq`."""
+    """A condition on one custom field, by its key.
+
+    - `eq`: a text `value` equals a stored text ignoring case (Unicode full case folding, so
+      "STRASSE" equals "straße"); a number equals a stored number; a boolean a stored boolean.
+      Values of different kinds are never equal (the number 1 is not the text "1" nor true).
+    - `neq`: not `eq`, so also true when the contact lacks the field or holds another kind.
+    - `contains`: a text `value` is part of a stored text, ignoring case as `eq` does.
+    - `gt`, `gte`, `lt`, `lte`: a number `value` compares with stored numbers only; a text
+      `value` compares with stored texts only, character by character in Unicode code point
+      order (case-sensitive; ISO dates such as 2026-05-01 so compare as dates).
+    - `is_set` / `is_not_set`: the contact holds / lacks a value for the field.
+
+    A contact without the field matches only `is_not_set` and `neq`. crm refuses a filter whose
+    `value` does not fit (`contains` and the order comparisons with a boolean, `contains` with a
+    number, a number that is not finite) and one naming a field the workspace has not defined,
+    with the field path of the condition (`filter.conditions[0].value`)."""
 
     kind: Literal["field"] = "field"
     key: str = Field(min_length=1, max_length=40)
@@ -53,13 +78,15 @@ class FieldCondition(_Condition):
 
 
 class ConsentCondition(_Condition):
+    """The contact's current consent state (unknown: no opt-in evidence and no opt-out)."""
+
     kind: Literal["consent"] = "consent"
     state: ConsentState
 
 
 class LastInboundCondition(_Condition):
-    """`within_days`: wrote in the last N days; `not_within_days`: did not (or never);
-    `never`: never wrote."""
+    """`within_days`: the last inbound message is at or after `now - days`; `not_within_days`:
+    it is older, or the contact never wrote; `never`: the contact never wrote."""
 
     kind: Literal["last_inbound"] = "last_inbound"
     op: Literal["within_days", "not_within_days", "never"]
@@ -73,11 +100,15 @@ class LastInboundCondition(_Condition):
 
 
 class LifecycleCondition(_Condition):
+    """The contact's stage is one of `stages`."""
+
     kind: Literal["lifecycle"] = "lifecycle"
     stages: tuple[LifecycleStage, ...] = Field(min_length=1)
 
 
 class CreatedCondition(_Condition):
+    """Created strictly before / strictly after `at`."""
+
     kind: Literal["created"] = "created"
     op: Literal["before", "after"]
     at: datetime
