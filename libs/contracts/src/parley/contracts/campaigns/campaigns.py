@@ -15,7 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parley.contracts.crm.segments import SegmentFilter
 
-CampaignIdField = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")
+# The "cmp-" prefix lets every consumer of messaging's statuses tell a campaign's send
+# (`cmp-…:<contact_id>`) from a flow's without a lookup.
+CAMPAIGN_ID_PREFIX = "cmp-"
+CampaignIdField = Field(min_length=5, max_length=64, pattern=r"^cmp-[A-Za-z0-9_\-]+$")
 CampaignStatus = Literal["draft", "scheduled", "running", "paused", "completed", "cancelled"]
 CampaignKind = Literal["template", "flow"]
 
@@ -78,3 +81,4 @@ class CampaignView(BaseModel):
     updated_at: datetime
     stats: CampaignStats = Field(default_factory=CampaignStats)
     rate_per_second: float = 0  # the pace it sends at, once running
+    paused_reason: str = ""  # why it is paused (a person, or a check that failed at launch)
