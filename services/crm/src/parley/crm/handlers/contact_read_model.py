@@ -46,7 +46,8 @@ CONSUMER = ConsumerSpec(
 )
 
 _TEXT_ARRAY = ARRAY(sa.Text)
-# Every column of a contact that says something about the person.
+# Every column of a contact that says something about the person, and the consent record too:
+# the purged log no longer holds it, so a rebuilt tombstone could not have it either.
 _BLANK: dict[str, Any] = {
     "phone": "",
     "user_id": "",
@@ -55,8 +56,14 @@ _BLANK: dict[str, Any] = {
     "time_zone": "",
     "fields": {},
     "tags": [],
+    "stage": "new",
+    "consent_state": "unknown",
     "opted_in_source": "",
+    "opted_in_at": None,
     "opted_in_wording": "",
+    "opted_in_channel": "",
+    "opted_out_at": None,
+    "opted_out_channel": "",
     "opted_out_source": "",
 }
 
@@ -141,7 +148,7 @@ class ContactReadModel:
             await db.execute(
                 contacts.update()
                 .where(contacts.c.workspace_id == ws, contacts.c.fields.has_key(message.key))
-                .values(fields=contacts.c.fields - message.key)
+                .values(fields=contacts.c.fields.op("-")(sa.literal(message.key, sa.Text)))
             )
         elif isinstance(message, ConsentKeywordsChanged):
             values = {
