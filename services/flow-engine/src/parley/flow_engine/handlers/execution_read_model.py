@@ -29,6 +29,7 @@ from parley.contracts.executions.events import (
     WaitingForReply,
 )
 from parley.contracts.streams import FLOW_ENGINE
+from parley.flow_engine.handlers.erasures import redact_erased
 from parley.runtime.consumers import ConsumerSpec
 from parley.runtime.eventstore.store import StoredEvent
 
@@ -121,6 +122,7 @@ class ExecutionReadModel:
             ),
             steps,
         )
+        await redact_erased(conn, schema, steps)
         # Updates with the same columns go together, as one executemany.
         by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
         for (ws, execution_id), change in changes.items():
