@@ -23,6 +23,7 @@ from parley.flow_engine.adapters.routing_log import RoutingLog
 from parley.flow_engine.handlers import (
     ai_answers,
     crm_events,
+    erasures,
     execution_effects,
     execution_inputs,
     execution_timers,
@@ -31,6 +32,7 @@ from parley.flow_engine.handlers import (
 )
 from parley.flow_engine.handlers.ai_answers import AiAnswers
 from parley.flow_engine.handlers.crm_events import CrmEvents
+from parley.flow_engine.handlers.erasures import Erasures
 from parley.flow_engine.handlers.execution_effects import ExecutionEffects
 from parley.flow_engine.handlers.execution_inputs import ExecutionInputs, ExecutionRunner
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
@@ -101,6 +103,7 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     # crm's tags start tag_added flows; an opt-out cancels the contact's running executions.
     crm_reactions = CrmEvents(service.nc, service.engine, service.schema, flows, runner)
     service.add_consumer(crm_events.CONSUMER, crm_reactions.handle)
+    service.add_consumer(erasures.CONSUMER, Erasures(service.engine, service.schema).handle)
     service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
     return service
 
