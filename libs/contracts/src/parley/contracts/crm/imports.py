@@ -1,9 +1,10 @@
 """CSV import and export of contacts.
 
 The gateway streams an uploaded file into the JetStream object store bucket `IMPORTS_BUCKET`
-under the import's id, then asks crm to `start-import`; crm reads it back row by row (never the
-whole file in memory), records each row's fate and reports progress as events on
-`crm.evt.<ws>.<import_id>`. Rows that cannot be taken are listed with row, column and reason.
+under `import_object_name(workspace_id, import_id)`, then asks crm to `start-import`; crm reads
+it back row by row (never the whole file in memory), records each row's fate and reports
+progress as events on `crm.evt.<ws>.<import_id>`. Rows that cannot be taken are listed with
+row, column and reason.
 """
 
 from __future__ import annotations
@@ -14,10 +15,20 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.crm.queries import CursorField, LimitField, Problem
-from parley.contracts.messages import Event, Query, Reply
+from parley.contracts.messages import Command, Event, Query, Reply
 
 IMPORTS_BUCKET = "crm_imports"
+
+
+def import_object_name(workspace_id: str, import_id: str) -> str:
+    """The object an import's file is stored under: named by workspace too, so one workspace
+    can neither collide with nor start an import of another's upload."""
+    return f"{workspace_id}/{import_id}"
+
+
 ImportIdField = Field(min_length=1, max_length=64, pattern=r"^imp-[A-Za-z0-9_\-]+$")
+# ISO 3166 alpha-2: the country of numbers the file writes without '+' and a country code.
+RegionField = Field(default="", pattern=r"^([A-Za-z]{2})?$")
 
 # What a CSV column may fill: a built-in attribute, `field:<key>` for a custom field, or
 # `ignore`. Tags in one cell are separated by commas or semicolons.
@@ -63,6 +74,7 @@ class StartImport(Query, wire_name="crm.StartImport", version=1):
     consent_source: str = Field(default="", max_length=200)  # evidence for `opted_in` cells
     consent_wording: str = Field(default="", max_length=2000)
     by: str = Field(default="", max_length=200)
+    default_region: str = RegionField
 
 
 class ImportView(BaseModel):
@@ -122,6 +134,20 @@ class ImportStarted(Event, wire_name="crm.ImportStarted", version=1):
     mapping: dict[str, str]
     dedupe: DedupeRule
     at: datetime
+    # The rest of the request, so the import can be run (and resumed) from its log alone.
+    tags: tuple[str, ...] = ()
+    consent_source: str = ""
+    consent_wording: str = ""
+    default_region: str = ""
+    by: str = ""
+
+
+class RunImport(Command, wire_name="crm.RunImport", version=1):
+    """Read the import's file and write its rows, on `crm.cmd.<ws>.<import_id>` (Nats-Msg-Id
+    `run:<import_id>`). Everything else is in its ImportStarted; a redelivery (crm restarted
+    mid-import) resumes after the rows its last ImportProgressed counted."""
+
+    import_id: str = ImportIdField
 
 
 class ImportProgressed(Event, wire_name="crm.ImportProgressed", version=1):
@@ -131,6 +157,8 @@ class ImportProgressed(Event, wire_name="crm.ImportProgressed", version=1):
     totals: ImportTotals
     errors: tuple[RowError, ...] = ()
     at: datetime
+    # Every data row up to this one (blank lines included) is done: a resumed run starts after it.
+    last_row: int = 0
 
 
 class ImportCompleted(Event, wire_name="crm.ImportCompleted", version=1):

@@ -74,17 +74,16 @@ class ImportFiles:
     async def header(self, name: str) -> tuple[list[str], str]:
         """The first record of the file and its delimiter, from as few chunks as it needs."""
         info = await self.info(name)
-        decoder = codecs.getincrementaldecoder("utf-8-sig")()
-        text = ""
+        raw = b""
         async for chunk in self._chunks(info):
-            text += _decode(decoder, chunk, final=False, line=1)
-            if "\n" in text or len(text) > _MAX_HEADER:
+            raw += chunk
+            if b"\n" in raw or len(raw) > _MAX_HEADER:
                 break
-        else:
-            text += _decode(decoder, b"", final=True, line=1)
-        first = text.split("\n", 1)[0]
-        if len(first) > _MAX_HEADER:
+        line = raw.split(b"\n", 1)[0]  # only the first line is read as text here
+        if len(line) > _MAX_HEADER:
             raise ImportFileUnreadable("has no header line: its first line is over 1 MiB")
+        text = _decode(codecs.getincrementaldecoder("utf-8-sig")(), line, final=True, line=1)
+        first = text.rstrip("\r")
         delimiter = sniff_delimiter(first)
         try:
             header = next(csv.reader([first], delimiter=delimiter), [])
@@ -133,15 +132,14 @@ class ImportFiles:
 
 
 def records(spooled: Spooled) -> Iterator[tuple[int, list[str]]]:
-    """(row, cells) of every data record after the header, row 1 first: one record in memory."""
+    """(row, cells) of every record, the header as row 0: one record in memory at a time."""
     try:
         with spooled.path.open(encoding="utf-8-sig", newline="") as text:
             reader = csv.reader(text, delimiter=spooled.delimiter, strict=False)
             row = -1
             try:
                 for row, cells in enumerate(reader):
-                    if row:
-                        yield row, cells
+                    yield row, cells
             except UnicodeDecodeError as err:
                 raise ImportFileUnreadable(f"is not UTF-8 text (near row {row + 1})") from err
             except csv.Error as err:
