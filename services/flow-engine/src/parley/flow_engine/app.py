@@ -31,6 +31,7 @@ from parley.flow_engine.handlers import (
     inbound_router,
 )
 from parley.flow_engine.handlers.ai_answers import AiAnswers
+from parley.flow_engine.handlers.campaign_wiring import wire_campaigns
 from parley.flow_engine.handlers.crm_events import CrmEvents
 from parley.flow_engine.handlers.erasures import Erasures
 from parley.flow_engine.handlers.execution_effects import ExecutionEffects
@@ -105,6 +106,8 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_consumer(crm_events.CONSUMER, crm_reactions.handle)
     service.add_consumer(erasures.CONSUMER, Erasures(service.engine, service.schema).handle)
     service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
+    # Campaigns (issue 6): their queries, read models, timers and the dispatcher, in one place.
+    wire_campaigns(service, service_settings, flows)
     return service
 
 

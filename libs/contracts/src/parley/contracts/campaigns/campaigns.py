@@ -15,10 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from parley.contracts.crm.segments import SegmentFilter
 
-# The "cmp-" prefix lets every consumer of messaging's statuses tell a campaign's send
-# (`cmp-…:<contact_id>`) from a flow's without a lookup.
-CAMPAIGN_ID_PREFIX = "cmp-"
-CampaignIdField = Field(min_length=5, max_length=64, pattern=r"^cmp-[A-Za-z0-9_\-]+$")
+# The "cmp-" (or "cmp_") prefix lets every consumer of messaging's statuses tell a campaign's
+# send (`cmp-…:<contact_id>`) from a flow's without a lookup.
+CAMPAIGN_ID_PREFIXES = ("cmp-", "cmp_")
+CampaignIdField = Field(min_length=5, max_length=64, pattern=r"^cmp[-_][A-Za-z0-9_\-]+$")
 CampaignStatus = Literal["draft", "scheduled", "running", "paused", "completed", "cancelled"]
 CampaignKind = Literal["template", "flow"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from parley.contracts.campaigns.campaigns import CAMPAIGN_ID_PREFIX
+from parley.contracts.campaigns.campaigns import CAMPAIGN_ID_PREFIXES
 from parley.contracts.messaging.events import (
     STATUS_OF,
     InboundMessageReceived,
@@ -37,7 +37,7 @@ _STATUSES = (MessageSent, MessageDelivered, MessageRead, MessageFailed)
 
 def campaign_send(command_id: str) -> tuple[str, str] | None:
     """(campaign id, contact id) of a campaign's command id, else None."""
-    if not command_id.startswith(CAMPAIGN_ID_PREFIX):
+    if not command_id.startswith(CAMPAIGN_ID_PREFIXES):
         return None
     campaign_id, colon, contact_id = command_id.partition(":")
     return (campaign_id, contact_id) if colon and contact_id else None

@@ -11,9 +11,10 @@ import math
 from dataclasses import dataclass
 
 NUMBER_SHARE = 0.9
-# A bucket holds at most one tick's worth of tokens: after a pause (or a slow database round
-# trip) the campaign catches up by one tick, never by a burst that would crowd the number.
 TICK_SECONDS = 0.05
+# A bucket saves up at most this long's worth of tokens: enough that a tick running late (a slow
+# database round trip) loses no pace, too little for a burst that would crowd the number.
+SAVED_SECONDS = 0.1
 
 
 def campaign_rate(number_per_second: float, max_per_second: float = 0) -> float:
@@ -37,7 +38,7 @@ class TokenBucket:
 
     @classmethod
     def for_rate(cls, rate: float, tick: float = TICK_SECONDS) -> TokenBucket:
-        return cls(rate=rate, capacity=max(1.0, math.ceil(rate * tick)))
+        return cls(rate=rate, capacity=max(2.0, math.ceil(rate * max(tick * 2, SAVED_SECONDS))))
 
     def take(self, now: float, wanted: int) -> int:
         """Up to `wanted` whole tokens, as many as have accrued."""
