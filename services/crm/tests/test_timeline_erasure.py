@@ -220,3 +220,55 @@ async def test_after_erasure_and_a_full_rebuild_no_row_holds_the_persons_data(
         "Personal data erased",
         f"Received: {again}",
     ]
+
+
+async def test_an_erasure_behind_newer_messages_and_a_late_webhook_from_before_it(
+    crm: Service, js: JetStreamContext, engine: AsyncEngine, unique: Callable[[str], str]
+) -> None:
+    """The messaging projections may be ahead of the erasure (a message after it already
+    counted) or behind it (a webhook of an older message arriving late): either way only what
+    happened after the erasure stays."""
+    ws, contact = unique("ws"), unique("c")
+    t0 = datetime.now(UTC) - timedelta(hours=1)
+
+    def at(minutes: int) -> datetime:
+        return t0 + timedelta(minutes=minutes)
+
+    async def inbound(minutes: int) -> None:
+        message = InboundMessageReceived(
+            message_id=unique(f"wamid-{minutes}"),
+            channel_id="ch-1",
+            contact_id=contact,
+            text=f"said at {minutes}",
+            at=at(minutes),
+        )
+        await publish(js, event_subject("messaging", ws, contact), ws, message, at=at(minutes))
+
+    async def state() -> tuple[list[str], list[tuple[datetime, datetime]]]:
+        held = await rows(engine, ws, contact)
+        said = [row["summary"] for row in held["timeline"] if row["kind"] != "contact_created"]
+        spans = [(a["first_inbound_at"], a["last_inbound_at"]) for a in held["contact_activity"]]
+        return said, spans
+
+    async def reaches(expected: tuple[list[str], list[tuple[datetime, datetime]]]) -> None:
+        async def there() -> bool:
+            return await state() == expected
+
+        await eventually(there, timeout=20)
+
+    await inbound(2)
+    await inbound(20)
+    await reaches((["Received: said at 2", "Received: said at 20"], [(at(2), at(20))]))
+
+    event = ContactErased(contact_id=contact, at=at(10))
+    await publish(js, event_subject("crm", ws, contact), ws, event, at=at(10))
+    await reaches((["Personal data erased", "Received: said at 20"], [(at(20), at(20))]))
+
+    await inbound(5)  # from before the erasure, delivered after it
+    await inbound(25)
+    await reaches(
+        (
+            ["Personal data erased", "Received: said at 20", "Received: said at 25"],
+            [(at(20), at(25))],
+        )
+    )
