@@ -15,6 +15,8 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import parley.gateway
+from parley.crm.app import build as build_crm
+from parley.crm.settings import CrmSettings
 from parley.flow_engine.app import build as build_flow_engine
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.gateway.app import build as build_gateway
@@ -99,7 +101,7 @@ def join(ids: IdentityServices, sign_up: SignUp) -> Join:
     return make
 
 
-# -- the running system: messaging, flow-engine and the gateway, real, in this process ----------
+# -- the running system: messaging, flow-engine, crm and the gateway, real, in this process -----
 
 
 @dataclass
@@ -155,9 +157,11 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
         {**urls, "health_port": free_port(), "whatsapp_api_base_url": fake.base_url}
     )
     engine = FlowEngineSettings.model_validate({**urls, "health_port": free_port()})
+    crm = CrmSettings.model_validate({**urls, "health_port": free_port()})
     services = [
         await _running(build_messaging(messaging)),
         await _running(build_flow_engine(engine)),
+        await _running(build_crm(crm)),
     ]
     port = free_port()
     gateway_settings = GatewaySettings.model_validate(

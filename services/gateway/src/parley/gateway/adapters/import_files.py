@@ -14,10 +14,15 @@ import contextlib
 from collections.abc import AsyncIterable, AsyncIterator
 
 from nats.aio.client import Client as NatsClient
+from nats.js.api import ObjectStoreConfig
 from nats.js.errors import BucketNotFoundError, NotFoundError
 from nats.js.object_store import ObjectStore
 
 from parley.contracts.crm.imports import IMPORTS_BUCKET
+
+# As crm creates the bucket (its adapters/import_file.py): uploads are kept a week.
+FILE_TTL_SECONDS = 7 * 24 * 3600.0
+BUCKET_DESCRIPTION = "Uploaded contact CSV files"
 
 
 class UploadTooLarge(Exception):
@@ -87,13 +92,14 @@ class ImportFiles:
             await (await self._store()).delete(name)
 
     async def _store(self) -> ObjectStore:
-        # Bound once; created here when crm has not created it yet (the same default config).
+        # Created by whoever comes first, crm or the gateway, with the same configuration.
         if self._bucket is None:
             js = self._nc.jetstream()
             try:
                 self._bucket = await js.object_store(IMPORTS_BUCKET)
             except BucketNotFoundError:
-                self._bucket = await js.create_object_store(
-                    IMPORTS_BUCKET, description="CSV files of contact imports"
+                config = ObjectStoreConfig(
+                    bucket=IMPORTS_BUCKET, description=BUCKET_DESCRIPTION, ttl=FILE_TTL_SECONDS
                 )
+                self._bucket = await js.create_object_store(IMPORTS_BUCKET, config=config)
         return self._bucket

@@ -42,8 +42,20 @@ _CONTACT_STATUS = {
     "CONTACT_ERASED": 409,
 }
 _FIELD_STATUS = {"FIELD_INVALID": 422, "FIELD_NOT_FOUND": 404, "FIELD_TYPE_FIXED": 409}
+# The request's names of what the APIs take flat: `contact.phone` is the body's `phone`.
+_NESTED = ("contact.", "evidence.")
+_RENAMED = {"add_tags": "add", "remove_tags": "remove", "opt_out_source": "source"}
 # The CSV export reads the list a page at a time: never the whole list in memory.
 EXPORT_PAGE = 1000
+
+
+def api_field(field: str) -> str:
+    """A problem's field in ChangeContact's terms, as the REST body and GraphQL name it."""
+    for prefix in _NESTED:
+        if field.startswith(prefix):
+            return field.removeprefix(prefix)
+    head, dot, rest = field.partition(".")
+    return _RENAMED.get(head, head) + dot + rest
 
 
 class Contacts:
@@ -117,7 +129,7 @@ class Contacts:
         raise refused(
             result.code,
             result.message,
-            ((p.field, p.rule) for p in result.problems),
+            ((api_field(p.field), p.rule) for p in result.problems),
             _CONTACT_STATUS,
             fallback=f"the contact was not changed ({change.action})",
         )

@@ -12,12 +12,13 @@ from collections.abc import Iterable, Mapping
 from typing import TypeVar
 
 from parley.contracts.messages import Query, Reply
-from parley.gateway.adapters.services import Services
+from parley.gateway.adapters.services import ServiceRefused, Services
 from parley.gateway.api.problems import FieldProblem, Problem
 from parley.gateway.application.service_calls import ask
 
 CRM = "crm"
 R = TypeVar("R", bound=Reply)
+_SUFFIX_STATUS = {"_NOT_FOUND": 404, "_INVALID": 422, "_EXISTS": 409}
 
 
 def query_name(query: Query) -> str:
@@ -29,10 +30,24 @@ def query_name(query: Query) -> str:
 async def ask_crm(
     services: Services, workspace_id: str, query: Query, reply: type[R], *, what: str, ident: str
 ) -> R:
-    """A read of crm; its 404 names `what` and `ident`."""
-    return await ask(
-        services, CRM, query_name(query), workspace_id, query, reply, what=what, ident=ident
-    )
+    """A read of crm; its 404 names `what` and `ident`. A refusal with a code of its own
+    (`CONTACT_NOT_FOUND`, ...) keeps it, with the status its suffix says."""
+    try:
+        return await ask(
+            services, CRM, query_name(query), workspace_id, query, reply, what=what, ident=ident
+        )
+    except ServiceRefused as refusal:
+        status = refusal_status(refusal.code)
+        if status is None:
+            raise
+        raise Problem(status, refusal.code, refusal.message or f"{what} {ident!r}") from None
+
+
+def refusal_status(code: str) -> int | None:
+    for suffix, status in _SUFFIX_STATUS.items():
+        if code.endswith(suffix):
+            return status
+    return None
 
 
 def refused(
