@@ -27,6 +27,7 @@ from parley.contracts.crm.imports import (
     ListImportErrors,
     ListImports,
     StartImport,
+    import_object_name,
 )
 from parley.contracts.ids import new_id
 from parley.gateway.adapters.import_files import ImportFiles
@@ -96,9 +97,11 @@ class Imports:
             )
         except ValidationError as error:
             raise validation_problem(error.errors()) from None
-        size = await self._files.store(import_id, body, max_bytes=self.max_bytes)
+        # Named by workspace too: no workspace can start an import of another's upload.
+        name = import_object_name(workspace_id, import_id)
+        size = await self._files.store(name, body, max_bytes=self.max_bytes)
         if size == 0:
-            await self._files.delete(import_id)
+            await self._files.delete(name)
             raise Problem(
                 422,
                 "INVALID_REQUEST",
@@ -110,11 +113,11 @@ class Imports:
                 self._services, workspace_id, query, ImportStartResult, what="import", ident=""
             )
         except Problem:
-            await self._files.delete(import_id)
+            await self._files.delete(name)
             raise
         if result.ok:
             return result
-        await self._files.delete(import_id)
+        await self._files.delete(name)
         raise refused(
             result.code,
             result.message,
