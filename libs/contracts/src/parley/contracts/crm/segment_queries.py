@@ -26,7 +26,12 @@ class SegmentView(BaseModel):
 
 
 class ChangeSegment(Query, wire_name="crm.ChangeSegment", version=1):
-    """save: create the segment, or replace its name and filter; delete: remove it."""
+    """save: create the segment, or replace its name and filter; delete: remove it.
+
+    `segment_id` starts with `seg-` (crm's stream also holds contacts and imports). A saved
+    filter may name only fields the workspace defines, with values of their type; each problem
+    names its path (`filter.conditions[1].key`). Saving a segment as it already is records
+    nothing. Reads of segments come from a read model and may lag the change by a moment."""
 
     action: Literal["save", "delete"]
     segment_id: str = SegmentIdField
@@ -61,7 +66,11 @@ class SegmentReply(Reply, wire_name="crm.SegmentReply", version=1):
 
 
 class PreviewSegment(Query, wire_name="crm.PreviewSegment", version=1):
-    """How many contacts a filter (or a saved segment) matches now, by consent, and a sample."""
+    """How many contacts a filter (or a saved segment) matches now, by consent, and a sample.
+
+    Exactly one of `filter` and `segment_id` (the empty filter `{}` is everyone). Erased
+    contacts are never counted. The sample is the first `sample` matching contact ids in id
+    order. `now` (UTC when naive) is the clock of relative conditions; crm's when None."""
 
     filter: SegmentFilter | None = None
     segment_id: str = Field(default="", max_length=64)
@@ -71,7 +80,8 @@ class PreviewSegment(Query, wire_name="crm.PreviewSegment", version=1):
 
 class SegmentPreview(Reply, wire_name="crm.SegmentPreview", version=1):
     count: int
-    by_consent: dict[ConsentState, int]  # opted_in, opted_out, unknown (no opt-in evidence)
+    # opted_in, opted_out, unknown (no opt-in evidence): always all three, zeros included
+    by_consent: dict[ConsentState, int]
     sample: tuple[str, ...]  # contact ids
     evaluated_at: datetime
 
@@ -92,7 +102,9 @@ class SegmentMember(BaseModel):
 
 class SegmentMembers(Query, wire_name="crm.SegmentMembers", version=1):
     """Every matching contact, in contact id order, a page at a time (`after` is the last id of
-    the previous page). Erased contacts are never members."""
+    the previous page). Erased contacts are never members. Exactly one of `filter` and
+    `segment_id`; a saved segment is read as it is now, so pass the same `now` on every page to
+    page one consistent audience."""
 
     filter: SegmentFilter | None = None
     segment_id: str = Field(default="", max_length=64)
@@ -103,4 +115,5 @@ class SegmentMembers(Query, wire_name="crm.SegmentMembers", version=1):
 
 class SegmentMemberPage(Reply, wire_name="crm.SegmentMemberPage", version=1):
     members: tuple[SegmentMember, ...]
-    last: str | None = None  # pass as `after`; None when this was the last page
+    # pass as `after`; None when this was the last page (also when that page is full)
+    last: str | None = None
