@@ -24,7 +24,8 @@ async def test_keywords_validated_and_mirrored_to_kv(
 ) -> None:
     ws = unique("ws")
     default = await ask(nc, ws, GetConsentKeywords(), ConsentKeywordsView)
-    assert default.languages == ("en",) and "stop" in default.stop_keywords
+    assert default.languages == ("en",)
+    assert "stop" in default.stop_keywords
 
     bad = await ask(
         nc,
@@ -42,7 +43,9 @@ async def test_keywords_validated_and_mirrored_to_kv(
         ChangeConsentKeywords(languages=("pt", "es"), extra_keywords=("Chega!",)),
         ConsentKeywordsView,
     )
-    assert changed.ok and changed.languages == ("pt", "es") and changed.extra_keywords == ("chega",)
+    assert changed.ok
+    assert changed.languages == ("pt", "es")
+    assert changed.extra_keywords == ("chega",)
     assert {"sair", "baja", "chega"} <= set(changed.stop_keywords)
     assert "stop" not in changed.stop_keywords
 
@@ -60,4 +63,6 @@ async def test_keywords_validated_and_mirrored_to_kv(
 
     await eventually(has_it, timeout=10)
     found = await mirrored()
-    assert found is not None and found.extra_keywords == ("chega",) and "sair" in found.words()
+    assert found is not None
+    assert found.extra_keywords == ("chega",)
+    assert "sair" in found.words()

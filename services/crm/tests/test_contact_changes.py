@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import pytest
 from nats.aio.client import Client as NatsClient
 
 from parley.contracts.crm.queries import (
@@ -31,7 +30,8 @@ async def read(nc: NatsClient, ws: str, contact_id: str) -> ContactReply | None:
     try:
         return await ask(nc, ws, GetContact(contact_id=contact_id), ContactReply)
     except QueryFailed as failed:
-        assert failed.code == "CONTACT_NOT_FOUND"
+        if failed.code != "CONTACT_NOT_FOUND":
+            raise
         return None
 
 
@@ -63,7 +63,8 @@ async def test_create_update_tag_stage_consent(
     cid = contact_id_for(ws, "351912345678")
     assert created.contact_id == cid
     assert created.events == ("crm.ContactCreated",)
-    assert created.contact is not None and created.contact.phone == "+351912345678"
+    assert created.contact is not None
+    assert created.contact.phone == "+351912345678"
     assert created.contact.tags == ("vip", "lisbon")
 
     again = await change(nc, ws, action="create", contact=ContactInput(phone="+351912345678"))
@@ -80,9 +81,11 @@ async def test_create_update_tag_stage_consent(
     tagged = await change(
         nc, ws, action="tag", contact_id=cid, add_tags=("Buyer",), remove_tags=("lisbon",)
     )
-    assert tagged.contact is not None and tagged.contact.tags == ("vip", "buyer")
+    assert tagged.contact is not None
+    assert tagged.contact.tags == ("vip", "buyer")
     same = await change(nc, ws, action="tag", contact_id=cid, add_tags=("buyer",))
-    assert same.ok and same.events == ()
+    assert same.ok
+    assert same.events == ()
     staged = await change(nc, ws, action="set_stage", contact_id=cid, stage="customer")
     assert staged.events == ("crm.ContactStageChanged",)
     opted_in = await change(
@@ -117,48 +120,44 @@ async def test_create_update_tag_stage_consent(
     assert await read(nc, unique("other"), cid) is None
 
 
-@pytest.mark.parametrize(
-    ("request_fields", "problem_fields"),
-    [
-        (
-            {
-                "action": "create",
-                "contact": {
-                    "phone": "12",
-                    "language": "english!",
-                    "time_zone": "Mars/Base",
-                    "fields": {"nope": "x"},
-                    "tags": ["ok", "  ", "x" * 65],
-                },
+INVALID: list[tuple[dict[str, object], set[str]]] = [
+    (
+        {
+            "action": "create",
+            "contact": {
+                "phone": "12",
+                "language": "english!",
+                "time_zone": "Mars/Base",
+                "fields": {"nope": "x"},
+                "tags": ["ok", "  ", "x" * 65],
             },
-            {
-                "contact.phone",
-                "contact.language",
-                "contact.time_zone",
-                "fields.nope",
-                "contact.tags[1]",
-                "contact.tags[2]",
-            },
-        ),
-        ({"action": "create"}, {"contact"}),
-        ({"action": "create", "contact": {"name": "no key"}}, {"contact.phone"}),
-        ({"action": "tag", "contact_id": "c-1"}, {"add_tags"}),
-        ({"action": "set_stage", "contact_id": "c-1"}, {"stage"}),
-        ({"action": "opt_in", "contact_id": "c-1"}, {"evidence"}),
-        ({"action": "update", "contact_id": ""}, {"contact_id"}),
-    ],
-)
+        },
+        {
+            "contact.phone",
+            "contact.language",
+            "contact.time_zone",
+            "fields.nope",
+            "contact.tags[1]",
+            "contact.tags[2]",
+        },
+    ),
+    ({"action": "create"}, {"contact"}),
+    ({"action": "create", "contact": {"name": "no key"}}, {"contact.phone"}),
+    ({"action": "tag", "contact_id": "c-1"}, {"add_tags"}),
+    ({"action": "set_stage", "contact_id": "c-1"}, {"stage"}),
+    ({"action": "opt_in", "contact_id": "c-1"}, {"evidence"}),
+    ({"action": "update", "contact_id": ""}, {"contact_id"}),
+]
+
+
 async def test_invalid_requests_name_field_and_rule(
-    crm: Service,
-    nc: NatsClient,
-    unique: Callable[[str], str],
-    request_fields: dict[str, object],
-    problem_fields: set[str],
+    crm: Service, nc: NatsClient, unique: Callable[[str], str]
 ) -> None:
-    result = await change(nc, unique("ws"), **request_fields)
-    assert (result.ok, result.code) == (False, "CONTACT_INVALID")
-    assert {p.field for p in result.problems} == problem_fields
-    assert all(p.rule for p in result.problems)
+    for request_fields, problem_fields in INVALID:
+        result = await change(nc, unique("ws"), **request_fields)
+        assert (result.ok, result.code) == (False, "CONTACT_INVALID"), request_fields
+        assert {p.field for p in result.problems} == problem_fields
+        assert all(p.rule for p in result.problems)
 
 
 async def test_unknown_contact_is_not_found(
@@ -181,7 +180,15 @@ async def test_typed_field_values(
         defined = await ask(
             nc,
             ws,
-            ChangeField(action="define", key=key, label=key.title(), type=kind, choices=choices),
+            ChangeField.model_validate(
+                {
+                    "action": "define",
+                    "key": key,
+                    "label": key.title(),
+                    "type": kind,
+                    "choices": choices,
+                }
+            ),
             FieldChangeResult,
         )
         assert defined.ok, defined

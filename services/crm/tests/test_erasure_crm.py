@@ -68,8 +68,11 @@ async def test_erase_purges_log_and_read_model_even_after_rebuild(
     assert exported.consent_history[0].detail["wording"] == "Yes, Rita agrees"
 
     erased = await _change(nc, ws, ChangeContact(action="erase", contact_id=cid, by="member m-1"))
-    assert erased.ok and erased.events == ("crm.ContactErased",)
-    assert erased.contact is not None and erased.contact.erased and not erased.contact.phone
+    assert erased.ok
+    assert erased.events == ("crm.ContactErased",)
+    assert erased.contact is not None
+    assert erased.contact.erased
+    assert not erased.contact.phone
 
     stored = await EventStore(nc, CRM.name).load(contact_subject(ws, cid))
     assert [e.envelope.type for e in stored] == ["crm.ContactErased"]
@@ -95,7 +98,9 @@ async def test_erase_purges_log_and_read_model_even_after_rebuild(
     [runner] = [r for r in crm.projections if r.name == "crm-contacts"]
     await runner.rebuild()
     view = (await ask(nc, ws, GetContact(contact_id=cid), ContactReply)).contact
-    assert view.erased and not view.phone and not view.name
+    assert view.erased
+    assert not view.phone
+    assert not view.name
     assert await _personal_rows(crm.engine, ws, crm.schema) == []
     async with crm.engine.connect() as conn:
         kept = await conn.execute(

@@ -34,11 +34,15 @@ async def test_define_change_and_remove_fields(
     plan = await _field(
         nc, ws, action="define", key="plan", label="Plan", type="choice", choices=("Free", "Pro")
     )
-    assert plan.ok and plan.field is not None and plan.field.choices == ("Free", "Pro")
+    assert plan.ok
+    assert plan.field is not None
+    assert plan.field.choices == ("Free", "Pro")
     relabel = await _field(
         nc, ws, action="define", key="plan", label="Tier", choices=("Free", "Pro", "Max")
     )
-    assert relabel.ok and relabel.field is not None and relabel.field.type == "choice"
+    assert relabel.ok
+    assert relabel.field is not None
+    assert relabel.field.type == "choice"
     retype = await _field(nc, ws, action="define", key="plan", label="Tier", type="text")
     assert (retype.ok, retype.code) == (False, "FIELD_TYPE_FIXED")
     no_choices = await _field(nc, ws, action="define", key="size", label="Size", type="choice")
@@ -47,7 +51,8 @@ async def test_define_change_and_remove_fields(
     no_type = await _field(nc, ws, action="define", key="size", label="Size")
     assert [p.field for p in no_type.problems] == ["type"]
     bad_key = await _field(nc, ws, action="define", key="Bad Key", label="x", type="text")
-    assert bad_key.code == "FIELD_INVALID" and [p.field for p in bad_key.problems] == ["key"]
+    assert bad_key.code == "FIELD_INVALID"
+    assert [p.field for p in bad_key.problems] == ["key"]
     assert (await _field(nc, ws, action="remove", key="ghost")).code == "FIELD_NOT_FOUND"
     await _field(nc, ws, action="define", key="city", label="City", type="text")
     listed = await ask(nc, ws, ListFields(), FieldList)
@@ -62,7 +67,8 @@ async def test_define_change_and_remove_fields(
         ),
         ContactChangeResult,
     )
-    assert contact.ok and contact.contact is not None
+    assert contact.ok
+    assert contact.contact is not None
     assert contact.contact.fields == {"plan": "Max", "city": "Porto"}
     assert (await _field(nc, ws, action="remove", key="plan")).ok
 

@@ -76,7 +76,8 @@ async def test_flow_tags_and_sets_fields_once(
     changes = [e.message for e in stored][1:]
     assert len(changes) == 2
     updated, tagged = changes
-    assert isinstance(updated, ContactUpdated) and updated.set_fields == {"score": 7.5}
+    assert isinstance(updated, ContactUpdated)
+    assert updated.set_fields == {"score": 7.5}
     assert isinstance(tagged, ContactTagsChanged)
     assert (tagged.added, tagged.removed, tagged.execution_id) == (
         ("interested",),

@@ -13,8 +13,8 @@ from parley.contracts.crm.events import ContactCreated, ContactOptedOut
 from parley.contracts.crm.queries import (
     ChangeConsentKeywords,
     ChangeContact,
-    ContactChangeResult,
     ConsentKeywordsView,
+    ContactChangeResult,
 )
 from parley.contracts.envelope import Envelope
 from parley.contracts.ids import contact_id_for
@@ -103,11 +103,13 @@ async def test_portuguese_stop_word_when_configured(
     configured = await ask(
         nc, ws, ChangeConsentKeywords(languages=("pt", "en")), ConsentKeywordsView
     )
-    assert configured.ok and "sair" in configured.stop_keywords
+    assert configured.ok
+    assert "sair" in configured.stop_keywords
     wa_id = "5511987650002"
     await _handled(js, await _publish(js, _inbound(ws, wa_id, "Sair", 1), unique("m2")))
     [created, opted_out] = await _events(nc, ws, contact_id_for(ws, wa_id))
-    assert isinstance(created, ContactCreated) and isinstance(opted_out, ContactOptedOut)
+    assert isinstance(created, ContactCreated)
+    assert isinstance(opted_out, ContactOptedOut)
     assert opted_out.source == "keyword sair"
 
 

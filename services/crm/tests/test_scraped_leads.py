@@ -54,7 +54,8 @@ async def test_leads_become_scraper_contacts(
 
     await eventually(tagged_twice, timeout=10)
     created, tagged = (e.message for e in await store.load(contact_subject(ws, cid)))
-    assert isinstance(created, ContactCreated) and isinstance(tagged, ContactTagsChanged)
+    assert isinstance(created, ContactCreated)
+    assert isinstance(tagged, ContactTagsChanged)
     assert (created.source, created.name, created.tags) == (
         "scraper",
         "Padaria 1",

@@ -77,12 +77,37 @@ class ContactReadModel:
         )
         await conn.execute(sa.text(f"TRUNCATE {names}"))
 
-    async def apply(self, conn: AsyncConnection, schema: str, event: StoredEvent) -> None:
+    async def apply_batch(
+        self, conn: AsyncConnection, schema: str, events: list[StoredEvent]
+    ) -> None:
+        """Runs of ContactCreated (an import, a rebuild) as one multi-row upsert each; anything
+        else one by one, in order, so the tables end as `apply` on each would leave them."""
         db = await in_schema(conn, schema)
+        run: dict[tuple[str, str], ContactCreated] = {}
+        for event in events:
+            message = event.message
+            if isinstance(message, ContactCreated):
+                key = (event.envelope.workspace_id, message.contact_id)
+                if key in run:  # one statement may not upsert a row twice
+                    await _created_many(db, run)
+                    run = {}
+                run[key] = message
+                continue
+            if run:
+                await _created_many(db, run)
+                run = {}
+            await self._apply(db, event)
+        if run:
+            await _created_many(db, run)
+
+    async def apply(self, conn: AsyncConnection, schema: str, event: StoredEvent) -> None:
+        await self._apply(await in_schema(conn, schema), event)
+
+    async def _apply(self, db: AsyncConnection, event: StoredEvent) -> None:
         message = event.message
         ws = event.envelope.workspace_id
         if isinstance(message, ContactCreated):
-            await _created(db, ws, message)
+            await _created_many(db, {(ws, message.contact_id): message})
         elif isinstance(message, ContactUpdated):
             await _updated(db, ws, message)
         elif isinstance(message, ContactTagsChanged):
@@ -163,9 +188,10 @@ class ContactReadModel:
             )
 
 
-async def _created(db: AsyncConnection, ws: str, event: ContactCreated) -> None:
-    # An upsert: someone erased who writes in again starts a fresh row over their tombstone.
-    values = {
+def _created_row(ws: str, event: ContactCreated) -> dict[str, Any]:
+    return {
+        "workspace_id": ws,
+        "contact_id": event.contact_id,
         "phone": event.phone,
         "user_id": event.user_id,
         "name": event.name,
@@ -187,10 +213,21 @@ async def _created(db: AsyncConnection, ws: str, event: ContactCreated) -> None:
         "created_at": event.at,
         "updated_at": event.at,
     }
+
+
+async def _created_many(
+    db: AsyncConnection, created: dict[tuple[str, str], ContactCreated]
+) -> None:
+    # An upsert: someone erased who writes in again starts a fresh row over their tombstone.
+    statement = insert(contacts).values(
+        [_created_row(ws, event) for (ws, _), event in created.items()]
+    )
+    kept = {"workspace_id", "contact_id"}
     await db.execute(
-        insert(contacts)
-        .values(workspace_id=ws, contact_id=event.contact_id, **values)
-        .on_conflict_do_update(index_elements=["workspace_id", "contact_id"], set_=values)
+        statement.on_conflict_do_update(
+            index_elements=["workspace_id", "contact_id"],
+            set_={c.name: statement.excluded[c.name] for c in contacts.c if c.name not in kept},
+        )
     )
 
 
