@@ -45,6 +45,11 @@ GRAPH = {
 }
 
 
+TEMPLATE = {"kind": "template", "name": "promo", "language": "en_US"}
+CAMPAIGN = {"name": "Matrix", "kind": "template", "filter": {}, "template": TEMPLATE}
+CSV_MAPPING = json.dumps({"Phone": "phone"})
+
+
 @dataclass(frozen=True)
 class Entry:
     body: dict[str, Any] | None = None
@@ -101,8 +106,54 @@ MATRIX: dict[tuple[str, str], Entry] = {
         {"phone": "+15550001111", "text": "hello"}
     ),
     ("GET", f"{WS}/channels/{{channel_id}}/sandbox/conversations/{{phone}}"): Entry(),
+    ("GET", f"{WS}/contacts"): Entry(),
+    ("POST", f"{WS}/contacts"): Entry({"phone": "+14155550999", "name": "Matrix"}),
+    ("POST", f"{WS}/contacts/search"): Entry({"search": "x"}),
+    ("GET", f"{WS}/contacts/export.csv"): Entry(),
+    ("GET", f"{WS}/contacts/{{contact_id}}"): Entry(),
+    ("PATCH", f"{WS}/contacts/{{contact_id}}"): Entry({"name": "renamed"}),
+    ("POST", f"{WS}/contacts/{{contact_id}}/tags"): Entry({"add": ["matrix"]}),
+    ("PUT", f"{WS}/contacts/{{contact_id}}/stage"): Entry({"stage": "lead"}),
+    ("POST", f"{WS}/contacts/{{contact_id}}/opt-in"): Entry({"source": "matrix"}),
+    ("POST", f"{WS}/contacts/{{contact_id}}/opt-out"): Entry({}),
+    ("DELETE", f"{WS}/contacts/{{contact_id}}/personal-data"): Entry(),
+    ("GET", f"{WS}/contacts/{{contact_id}}/export"): Entry(),
+    ("GET", f"{WS}/contacts/{{contact_id}}/timeline"): Entry(),
+    ("GET", f"{WS}/fields"): Entry(),
+    ("PUT", f"{WS}/fields/{{key}}"): Entry({"label": "Matrix", "type": "text"}),
+    ("DELETE", f"{WS}/fields/{{key}}"): Entry(),
+    ("GET", f"{WS}/consent-keywords"): Entry(),
+    ("PUT", f"{WS}/consent-keywords"): Entry({"languages": ["en"]}),
+    ("GET", f"{WS}/segments"): Entry(),
+    ("POST", f"{WS}/segments"): Entry({"name": "Matrix", "filter": {}}),
+    ("POST", f"{WS}/segments/preview"): Entry({"filter": {}}),
+    ("GET", f"{WS}/segments/{{segment_id}}"): Entry(),
+    ("PUT", f"{WS}/segments/{{segment_id}}"): Entry({"name": "Matrix", "filter": {}}),
+    ("DELETE", f"{WS}/segments/{{segment_id}}"): Entry(),
+    ("GET", f"{WS}/segments/{{segment_id}}/preview"): Entry(),
+    # No body: an allowed role gets 415, any other caller is stopped before the body is read.
+    ("POST", f"{WS}/imports"): Entry(params={"mapping": CSV_MAPPING}),
+    ("GET", f"{WS}/imports"): Entry(),
+    ("GET", f"{WS}/imports/{{import_id}}"): Entry(),
+    ("GET", f"{WS}/imports/{{import_id}}/errors"): Entry(),
+    ("GET", f"{WS}/campaigns"): Entry(),
+    ("POST", f"{WS}/campaigns"): Entry({"definition": CAMPAIGN}),
+    ("GET", f"{WS}/campaigns/{{campaign_id}}"): Entry(),
+    ("PUT", f"{WS}/campaigns/{{campaign_id}}"): Entry({"definition": CAMPAIGN}),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/dry-run"): Entry({}),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/launch"): Entry(),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/schedule"): Entry(
+        {"send_at": "2099-01-01T09:00:00Z"}
+    ),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/pause"): Entry(),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/resume"): Entry(),
+    ("POST", f"{WS}/campaigns/{{campaign_id}}/cancel"): Entry(),
     ("POST", f"{WS}/leave"): Entry(),  # last: a role allowed to leave does leave
 }
+# Routes that name a resource by a key the caller chooses within their own workspace (a PUT
+# that saves): A saving "B's" segment id in A's workspace saves A's own segment, which is not a
+# leak. B's workspace is still refused (404), and B's resource is checked unchanged after.
+OWN_NAMES = {("PUT", f"{WS}/segments/{{segment_id}}"), ("PUT", f"{WS}/fields/{{key}}")}
 # Routes that name no workspace: the caller's own account, or public ones, with their guard.
 NO_WORKSPACE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/signup"): "public",
@@ -133,6 +184,11 @@ NOBODY = {
     "user_id": "usr_nobody",
     "invitation_id": "ivt_nobody",
     "key_id": "nobody00000000",
+    "contact_id": "ct_nobody",
+    "key": "nobody",
+    "segment_id": "seg-nobody",
+    "import_id": "imp-nobody",
+    "campaign_id": "cmp_nobody",
 }
 
 
@@ -221,6 +277,7 @@ async def b_resources(api: httpx.AsyncClient, b: Account, unique: str) -> Resour
 
     await eventually(executed, timeout=30, interval=1.0)
     execution_id = found[0]
+    crm = await b_crm_resources(api, b)
     return Resources(
         {
             "flow_id": flow_id,
@@ -231,8 +288,41 @@ async def b_resources(api: httpx.AsyncClient, b: Account, unique: str) -> Resour
             "user_id": b.user_id,
             "invitation_id": invited.json()["invitation"]["id"],
             "key_id": key.json()["api_key"]["id"],
+            **crm,
         }
     )
+
+
+async def b_crm_resources(api: httpx.AsyncClient, b: Account) -> dict[str, str]:
+    """B's contact, custom field, segment, import and campaign."""
+    field = await api.put(
+        b.path("/fields/plan"), json={"label": "Plan", "type": "text"}, headers=b.auth
+    )
+    assert field.status_code == 200, field.text
+    contact = await api.post(
+        b.path("/contacts"), json={"phone": "+14155550888", "name": "Bea"}, headers=b.auth
+    )
+    assert contact.status_code == 201, contact.text
+    segment = await api.post(
+        b.path("/segments"), json={"name": "B's", "filter": {}}, headers=b.auth
+    )
+    assert segment.status_code == 201, segment.text
+    upload = await api.post(
+        b.path("/imports"),
+        content=b"Phone\r\n+14155550887\r\n",
+        params={"mapping": CSV_MAPPING},
+        headers={**b.auth, "Content-Type": "text/csv"},
+    )
+    assert upload.status_code == 202, upload.text
+    campaign = await api.post(b.path("/campaigns"), json={"definition": CAMPAIGN}, headers=b.auth)
+    assert campaign.status_code == 201, campaign.text
+    return {
+        "contact_id": contact.json()["contact_id"],
+        "key": "plan",
+        "segment_id": segment.json()["segment"]["segment_id"],
+        "import_id": upload.json()["job"]["import_id"],
+        "campaign_id": campaign.json()["campaign_id"],
+    }
 
 
 async def call(
@@ -252,7 +342,8 @@ async def test_a_member_of_a_never_reaches_b(
         answer = await call(api, method, in_b, entry, a)
         if answer.status_code != 404:
             leaks.append((method, in_b, answer.status_code, answer.text[:200]))
-        if "{" in path.removeprefix(WS):  # names a resource: try B's id in A's own workspace
+        names_resource = "{" in path.removeprefix(WS) and (method, path) not in OWN_NAMES
+        if names_resource:  # try B's id in A's own workspace
             in_a = fill(path, {**theirs.values, "workspace_id": a.workspace_id})
             answer = await call(api, method, in_a, entry, a)
             if answer.status_code != 404:
@@ -261,6 +352,12 @@ async def test_a_member_of_a_never_reaches_b(
     # B still has everything A tried to touch.
     kept = await api.get(b.path(f"/flows/{theirs.values['flow_id']}"), headers=b.auth)
     assert kept.json()["name"] == "B"
+    segment = await api.get(b.path(f"/segments/{theirs.values['segment_id']}"), headers=b.auth)
+    assert segment.json()["name"] == "B's"
+    contact = await api.get(b.path(f"/contacts/{theirs.values['contact_id']}"), headers=b.auth)
+    assert (contact.json()["name"], contact.json()["tags"]) == ("Bea", [])
+    fields = (await api.get(b.path("/fields"), headers=b.auth)).json()["fields"]
+    assert [(f["key"], f["label"]) for f in fields] == [("plan", "Plan")]
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "owner"])
@@ -374,8 +471,84 @@ GRAPHQL_MATRIX: dict[str, str] = {
         "mutation { sandboxSend(workspaceId: $ws, channelId: $channel, phone: $phone,"
         ' text: "hello") { __typename } }'
     ),
+    "Query.contacts": "{ contacts(workspaceId: $ws) { __typename } }",
+    "Query.contact": "{ contact(workspaceId: $ws, contactId: $contact) { __typename } }",
+    "Query.contactTimeline": (
+        "{ contactTimeline(workspaceId: $ws, contactId: $contact) { __typename } }"
+    ),
+    "Query.segments": "{ segments(workspaceId: $ws) { __typename } }",
+    "Query.segment": "{ segment(workspaceId: $ws, segmentId: $segment) { __typename } }",
+    "Query.segmentPreview": (
+        "{ segmentPreview(workspaceId: $ws, segmentId: $segment) { __typename } }"
+    ),
+    "Query.imports": "{ imports(workspaceId: $ws) { __typename } }",
+    "Query.importJob": "{ importJob(workspaceId: $ws, importId: $import) { __typename } }",
+    "Query.importErrors": "{ importErrors(workspaceId: $ws, importId: $import) { __typename } }",
+    "Query.campaigns": "{ campaigns(workspaceId: $ws) { __typename } }",
+    "Query.campaign": "{ campaign(workspaceId: $ws, campaignId: $campaign) { __typename } }",
+    "Query.campaignDryRun": (
+        "{ campaignDryRun(workspaceId: $ws, campaignId: $campaign) { __typename } }"
+    ),
+    "Mutation.createContact": (
+        'mutation { createContact(workspaceId: $ws, phone: "+14155550777") { __typename } }'
+    ),
+    "Mutation.updateContact": (
+        'mutation { updateContact(workspaceId: $ws, contactId: $contact, name: "x")'
+        " { __typename } }"
+    ),
+    "Mutation.tagContact": (
+        'mutation { tagContact(workspaceId: $ws, contactId: $contact, add: ["x"]) { __typename } }'
+    ),
+    "Mutation.setContactStage": (
+        'mutation { setContactStage(workspaceId: $ws, contactId: $contact, stage: "lead")'
+        " { __typename } }"
+    ),
+    "Mutation.optInContact": (
+        'mutation { optInContact(workspaceId: $ws, contactId: $contact, source: "x")'
+        " { __typename } }"
+    ),
+    "Mutation.optOutContact": (
+        "mutation { optOutContact(workspaceId: $ws, contactId: $contact) { __typename } }"
+    ),
+    "Mutation.eraseContact": (
+        "mutation { eraseContact(workspaceId: $ws, contactId: $contact) { __typename } }"
+    ),
+    "Mutation.saveSegment": (
+        'mutation { saveSegment(workspaceId: $ws, segmentId: $segment, name: "x", filter: {})'
+        " { __typename } }"
+    ),
+    "Mutation.deleteSegment": (
+        "mutation { deleteSegment(workspaceId: $ws, segmentId: $segment) { __typename } }"
+    ),
+    "Mutation.createCampaign": (
+        'mutation { createCampaign(workspaceId: $ws, definition: {name: "x", kind: "template",'
+        ' filter: {}, template: {kind: "template", name: "promo"}}) { __typename } }'
+    ),
+    "Mutation.updateCampaign": (
+        "mutation { updateCampaign(workspaceId: $ws, campaignId: $campaign,"
+        ' definition: {name: "x", kind: "template", filter: {},'
+        ' template: {kind: "template", name: "promo"}}) { __typename } }'
+    ),
+    "Mutation.launchCampaign": (
+        "mutation { launchCampaign(workspaceId: $ws, campaignId: $campaign) { __typename } }"
+    ),
+    "Mutation.scheduleCampaign": (
+        "mutation { scheduleCampaign(workspaceId: $ws, campaignId: $campaign,"
+        ' sendAt: "2099-01-01T09:00:00Z") { __typename } }'
+    ),
+    "Mutation.pauseCampaign": (
+        "mutation { pauseCampaign(workspaceId: $ws, campaignId: $campaign) { __typename } }"
+    ),
+    "Mutation.resumeCampaign": (
+        "mutation { resumeCampaign(workspaceId: $ws, campaignId: $campaign) { __typename } }"
+    ),
+    "Mutation.cancelCampaign": (
+        "mutation { cancelCampaign(workspaceId: $ws, campaignId: $campaign) { __typename } }"
+    ),
     "Subscription.executionEvents": "",  # over WebSocket: test_graphql_subscriptions_are_isolated
 }
+# As OWN_NAMES over REST: saving "B's" segment id in A's own workspace saves A's segment.
+GRAPHQL_OWN_NAMES = {"Mutation.saveSegment"}
 # Fields outside any workspace: the caller's own account.
 GRAPHQL_NO_WORKSPACE = {"Query.me"}
 RESOURCE_ARGS = {
@@ -383,6 +556,10 @@ RESOURCE_ARGS = {
     "$execution": "execution_id",
     "$channel": "channel_id",
     "$phone": "phone",
+    "$contact": "contact_id",
+    "$segment": "segment_id",
+    "$import": "import_id",
+    "$campaign": "campaign_id",
 }
 
 
@@ -407,7 +584,7 @@ async def test_over_graphql_a_member_of_a_never_reaches_b(
         if not template:
             continue
         attempts = [graphql_document(template, b.workspace_id, theirs)]
-        if any(p in template for p in RESOURCE_ARGS):
+        if any(p in template for p in RESOURCE_ARGS) and field_name not in GRAPHQL_OWN_NAMES:
             attempts.append(graphql_document(template, a.workspace_id, theirs))
         for document in attempts:
             answer = (await api.post("/graphql", json={"query": document}, headers=a.auth)).json()

@@ -137,6 +137,9 @@ class Contacts:
     async def timeline(
         self, workspace_id: str, contact_id: str, *, limit: int, cursor: str
     ) -> TimelinePage:
+        # crm answers an empty page for a contact it does not hold in the workspace; the API
+        # answers 404 for it, as for every other id that is not the caller's.
+        await self.get(workspace_id, contact_id)
         query = GetContactTimeline(contact_id=contact_id, limit=limit, cursor=cursor)
         return await ask_crm(
             self._services, workspace_id, query, TimelinePage, what="contact", ident=contact_id

@@ -49,7 +49,7 @@ async def list_segments(
 async def create_segment(
     scope: Writers, segments: SegmentsApi, body: SegmentInput
 ) -> SegmentChangeResult:
-    segment_id = f"seg_{new_id().hex[-12:]}"
+    segment_id = f"seg-{new_id().hex}"
     return await segments.save(scope.workspace_id, segment_id, body.name, body.filter)
 
 
