@@ -457,3 +457,37 @@ async def _at_least(
 ) -> list[InboundMessageReceived]:
     events = await found
     return events if len(events) >= n else []
+
+
+async def test_a_sender_without_a_number_is_reported_by_their_user_id(
+    messaging: Service, nc: NatsClient, fake: FakeCloudApi
+) -> None:
+    ws = workspace()
+    await connect(nc, ws, fake)
+    bsuid = "US.13491208655302741918"
+    message_id = f"wamid.in.{uuid.uuid4().hex}"
+    value = {
+        "messaging_product": "whatsapp",
+        "metadata": {
+            "display_phone_number": fake.display_phone_number,
+            "phone_number_id": fake.default_phone_number_id,
+        },
+        "contacts": [{"profile": {"name": "Ana"}, "user_id": bsuid}],
+        "messages": [
+            {
+                "from_user_id": bsuid,
+                "id": message_id,
+                "timestamp": str(int(time.time())),
+                "type": "text",
+                "text": {"body": "hi"},
+            }
+        ],
+    }
+    body = {
+        "object": "whatsapp_business_account",
+        "entry": [{"id": fake.waba_id, "changes": [{"field": "messages", "value": value}]}],
+    }
+    await publish_webhook(nc.jetstream(), "meta", body, FAKE_APP_SECRET, f"ingress:{message_id}")
+    [inbound] = await until(lambda: inbound_events(nc, ws))
+    assert (inbound.phone, inbound.user_id) == ("", bsuid)
+    assert inbound.contact_id == contact_id_for(ws, bsuid)

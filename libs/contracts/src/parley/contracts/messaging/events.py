@@ -35,6 +35,8 @@ class InboundMessageReceived(Event, wire_name="messaging.InboundMessageReceived"
     channel_id: str = Field(min_length=1, max_length=128)
     contact_id: str = Field(min_length=1, max_length=128)
     phone: str = Field(default="", max_length=32)  # WhatsApp user id; empty when hidden
+    # The business-scoped user id of a sender who shares no phone number (a username).
+    user_id: str = Field(default="", max_length=128)
     profile_name: str = Field(default="", max_length=256)
     message_type: InboundType = "text"
     text: str = Field(default="", max_length=4096)

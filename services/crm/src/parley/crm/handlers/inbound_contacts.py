@@ -59,9 +59,8 @@ class InboundContacts:
                 phone = parse_phone(event.phone, trusted=True).e164
             except InvalidPhone as bad:
                 log.warning("inbound sender's number unusable", workspace_id=ws, error=str(bad))
-        # A sender without a shared number is known by their WhatsApp user id; messaging may
-        # carry it as `user_id` (read tolerantly: the contract does not name it yet).
-        user_id = "" if phone else str(envelope.data.get("user_id", ""))[:128]
+        # A sender without a shared number is known by their WhatsApp (business-scoped) user id.
+        user_id = "" if phone else event.user_id
         stop_word = None
         if event.text:
             settings = await self._settings.load(ws)

@@ -159,6 +159,7 @@ class Ingress:
             channel_id=channel.channel_id,
             contact_id=contact_id,
             phone="" if "." in item.sender else item.sender,
+            user_id=item.sender if "." in item.sender else "",
             profile_name=item.profile_name[:256],
             message_type=item.message_type,
             text=item.text,
