@@ -87,11 +87,13 @@ class CampaignRecipients:
         async with self._engine.begin() as conn:
             rows = await conn.execute(
                 text(
-                    f"UPDATE {self._table} r SET state = 'claimed', dispatched_at = :now"
-                    f" FROM (SELECT contact_id FROM {self._table}"
+                    # A CTE, evaluated once: as a subquery of UPDATE ... FROM, Postgres may
+                    # rescan it for each row, and with SKIP LOCKED each rescan finds new rows.
+                    f"WITH p AS MATERIALIZED (SELECT contact_id FROM {self._table}"
                     "  WHERE workspace_id = :ws AND campaign_id = :cid AND state = 'pending'"
-                    "  ORDER BY contact_id LIMIT :n FOR UPDATE SKIP LOCKED) p"
-                    " WHERE r.workspace_id = :ws AND r.campaign_id = :cid"
+                    "  ORDER BY contact_id LIMIT :n FOR UPDATE SKIP LOCKED)"
+                    f" UPDATE {self._table} r SET state = 'claimed', dispatched_at = :now"
+                    " FROM p WHERE r.workspace_id = :ws AND r.campaign_id = :cid"
                     " AND r.contact_id = p.contact_id"
                     " RETURNING r.contact_id, r.phone, r.user_id, r.profile"
                 ),
@@ -223,10 +225,11 @@ async def record_reply(
     inbound time comes from WhatsApp in whole seconds, hence the second of slack."""
     await conn.execute(
         text(
-            f'UPDATE "{schema}".campaign_recipients SET replied_at = :at'
+            f'UPDATE "{schema}".campaign_recipients SET replied_at = CAST(:at AS timestamptz)'
             " WHERE workspace_id = :ws AND contact_id = :contact AND replied_at IS NULL"
-            " AND sent_at IS NOT NULL AND sent_at <= :at + interval '1 second'"
-            " AND sent_at > :at - interval '7 days'"
+            " AND sent_at IS NOT NULL"
+            " AND sent_at <= CAST(:at AS timestamptz) + interval '1 second'"
+            " AND sent_at > CAST(:at AS timestamptz) - interval '7 days'"
         ),
         {"ws": workspace_id, "contact": contact_id, "at": at},
     )
