@@ -27,6 +27,7 @@ from parley.contracts.campaigns.queries import (
 )
 from parley.contracts.crm.events import ContactCreated, ContactOptedIn
 from parley.contracts.crm.segment_queries import PreviewSegment, SegmentPreview
+from parley.contracts.crm.segments import SegmentFilter
 from parley.contracts.envelope import Envelope
 from parley.contracts.ids import contact_id_for
 from parley.contracts.messages import Query, Reply
@@ -160,7 +161,7 @@ class Stack:
         return made
 
     async def audience(self, ws: str) -> SegmentPreview:
-        query = PreviewSegment(filter=EVERYONE, sample=0)
+        query = PreviewSegment(filter=SegmentFilter.model_validate(EVERYONE), sample=0)
         preview: SegmentPreview = await ask(
             self.nc, "crm", "preview-segment", ws, query, SegmentPreview
         )
@@ -441,7 +442,7 @@ async def test_stop_in_the_middle_of_a_campaign_stops_that_contact(stack: Stack)
     people = await stack.contacts(ws, 30)
     await stack.wait_audience(ws, 30)
     order = sorted(people)  # the dispatcher goes in contact id order
-    late_id, late_wa = order[25]
+    _, late_wa = order[25]
     cid = "cmp-stop"
     assert (
         await change(stack.nc, ws, cid, "create", definition=template_campaign(max_per_second=3))
