@@ -9,7 +9,12 @@ import io
 from typing import Any
 
 import httpx
+from fastapi.routing import APIRoute
 
+from parley.gateway.api.access import route_permission
+from parley.gateway.api.routes import campaigns, contacts, imports, segments
+from parley.gateway.domain.roles import ROLES, can
+from parley.gateway.graphql import FIELD_PERMISSIONS
 from parley.runtime.testing.plugin import eventually
 
 from .conftest import Account, NewAccount
@@ -285,3 +290,69 @@ async def test_the_csv_export_streams_every_contact(
     )
     assert missing.status_code == 404
     assert missing.headers["content-type"] == PROBLEM
+
+
+# -- permissions: the table, and GraphQL's fields against their REST routes -------------------
+
+W = "/workspaces/{workspace_id}"
+GRAPHQL_REST: dict[str, tuple[str, str]] = {
+    "Query.contacts": ("POST", f"{W}/contacts/search"),
+    "Query.contact": ("GET", f"{W}/contacts/{{contact_id}}"),
+    "Query.contactTimeline": ("GET", f"{W}/contacts/{{contact_id}}/timeline"),
+    "Query.segments": ("GET", f"{W}/segments"),
+    "Query.segment": ("GET", f"{W}/segments/{{segment_id}}"),
+    "Query.segmentPreview": ("POST", f"{W}/segments/preview"),
+    "Query.imports": ("GET", f"{W}/imports"),
+    "Query.importJob": ("GET", f"{W}/imports/{{import_id}}"),
+    "Query.importErrors": ("GET", f"{W}/imports/{{import_id}}/errors"),
+    "Query.campaigns": ("GET", f"{W}/campaigns"),
+    "Query.campaign": ("GET", f"{W}/campaigns/{{campaign_id}}"),
+    "Query.campaignDryRun": ("POST", f"{W}/campaigns/{{campaign_id}}/dry-run"),
+    "Mutation.createContact": ("POST", f"{W}/contacts"),
+    "Mutation.updateContact": ("PATCH", f"{W}/contacts/{{contact_id}}"),
+    "Mutation.tagContact": ("POST", f"{W}/contacts/{{contact_id}}/tags"),
+    "Mutation.setContactStage": ("PUT", f"{W}/contacts/{{contact_id}}/stage"),
+    "Mutation.optInContact": ("POST", f"{W}/contacts/{{contact_id}}/opt-in"),
+    "Mutation.optOutContact": ("POST", f"{W}/contacts/{{contact_id}}/opt-out"),
+    "Mutation.eraseContact": ("DELETE", f"{W}/contacts/{{contact_id}}/personal-data"),
+    "Mutation.saveSegment": ("PUT", f"{W}/segments/{{segment_id}}"),
+    "Mutation.deleteSegment": ("DELETE", f"{W}/segments/{{segment_id}}"),
+    "Mutation.createCampaign": ("POST", f"{W}/campaigns"),
+    "Mutation.updateCampaign": ("PUT", f"{W}/campaigns/{{campaign_id}}"),
+    "Mutation.launchCampaign": ("POST", f"{W}/campaigns/{{campaign_id}}/launch"),
+    "Mutation.scheduleCampaign": ("POST", f"{W}/campaigns/{{campaign_id}}/schedule"),
+    "Mutation.pauseCampaign": ("POST", f"{W}/campaigns/{{campaign_id}}/pause"),
+    "Mutation.resumeCampaign": ("POST", f"{W}/campaigns/{{campaign_id}}/resume"),
+    "Mutation.cancelCampaign": ("POST", f"{W}/campaigns/{{campaign_id}}/cancel"),
+}
+
+
+def test_each_crm_and_campaign_field_needs_what_its_rest_route_needs() -> None:
+    routes = {
+        (method, route.path): route
+        for module in (contacts, segments, imports, campaigns)
+        for route in module.router.routes
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
+    }
+    for name, (method, path) in GRAPHQL_REST.items():
+        assert FIELD_PERMISSIONS[name] == route_permission(routes[(method, path)]), name
+
+
+def test_who_may_do_what_with_contacts_and_campaigns() -> None:
+    first_role = {
+        "contacts:read": "viewer",
+        "campaigns:read": "viewer",
+        "contacts:write": "agent",
+        "contacts:import": "editor",
+        "contacts:export": "editor",
+        "segments:write": "editor",
+        "fields:write": "editor",
+        "campaigns:write": "editor",
+        "contacts:erase": "admin",
+        "consent:write": "admin",
+        "campaigns:launch": "admin",
+    }
+    for permission, lowest in first_role.items():
+        holders = [role for role in ROLES if can(role, permission)]
+        assert holders == list(ROLES[ROLES.index(lowest) :]), permission
