@@ -394,7 +394,7 @@ async def test_the_dry_run_reports_exclusions_and_problems_and_launch_refuses_th
     assert {p.code for p in report.problems} >= {"NO_CHANNEL", "NO_AUDIENCE"}
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(420)
 async def test_ten_thousand_contacts_at_80_per_second_complete_with_exact_stats(
     stack: Stack,
 ) -> None:
@@ -432,7 +432,8 @@ async def test_ten_thousand_contacts_at_80_per_second_complete_with_exact_stats(
     )
     assert stack.fake.refused.get(130429, 0) == 0
     assert stack.fake.busiest_second(stack.fake.default_phone_number_id) <= 80
-    print(f"\n10k campaign: {took:.1f}s, busiest second {stack.fake.busiest_second()}")
+    busiest = stack.fake.busiest_second(stack.fake.default_phone_number_id)
+    print(f"\n10k campaign: launch to all delivered {took:.1f}s, busiest second {busiest}")
     assert took < 200
 
 

@@ -99,7 +99,8 @@ class CampaignDispatcher:
         sending: dict[tuple[str, str], _Sending] = {}
         checked = time.monotonic()
         while not self._stopping.is_set():
-            if time.monotonic() - checked > LEASE_CHECK:
+            began = time.monotonic()
+            if began - checked > LEASE_CHECK:
                 if not await lease.alive():
                     log.warning("campaign dispatcher lost its lease")
                     return
@@ -119,7 +120,8 @@ class CampaignDispatcher:
                     await self._step(one)
                 except Exception:
                     log.exception("campaign dispatch step failed", campaign_id=cid, workspace_id=ws)
-            await wait_event(self._stopping, self.tick)
+            # The tick is a period, not a pause: the work of this one counts toward it.
+            await wait_event(self._stopping, max(0.0, self.tick - (time.monotonic() - began)))
 
     async def _step(self, one: _Sending) -> None:
         ws, cid = one.workspace_id, one.campaign_id
