@@ -23,7 +23,7 @@ from parley.contracts.campaigns.queries import (
     ListCampaigns,
 )
 from parley.gateway.adapters.services import Services
-from parley.gateway.application.crm_calls import refused
+from parley.gateway.application.crm_calls import checked, refused
 from parley.gateway.application.service_calls import ask
 
 SERVICE = "flow-engine"
@@ -43,7 +43,7 @@ class Campaigns:
     async def list(
         self, workspace_id: str, *, status: CampaignStatus | None, limit: int, cursor: str
     ) -> CampaignPage:
-        query = ListCampaigns(status=status, limit=limit, cursor=cursor)
+        query = checked(ListCampaigns, status=status, limit=limit, cursor=cursor)
         return await ask(
             self._services,
             SERVICE,
@@ -61,7 +61,7 @@ class Campaigns:
             SERVICE,
             "get-campaign",
             workspace_id,
-            GetCampaign(campaign_id=campaign_id),
+            checked(GetCampaign, campaign_id=campaign_id),
             CampaignReply,
             what="campaign",
             ident=campaign_id,
@@ -72,7 +72,7 @@ class Campaigns:
         self, workspace_id: str, campaign_id: str, definition: CampaignDefinition | None = None
     ) -> DryRunReport:
         """What a launch would meet now: of the stored campaign, or of `definition`."""
-        query = DryRunCampaign(campaign_id=campaign_id, definition=definition)
+        query = checked(DryRunCampaign, campaign_id=campaign_id, definition=definition)
         found = await ask(
             self._services,
             SERVICE,
@@ -95,8 +95,13 @@ class Campaigns:
         send_at: datetime | None = None,
         by: str = "",
     ) -> CampaignChangeResult:
-        change = ChangeCampaign(
-            campaign_id=campaign_id, action=action, definition=definition, send_at=send_at, by=by
+        change = checked(
+            ChangeCampaign,
+            campaign_id=campaign_id,
+            action=action,
+            definition=definition,
+            send_at=send_at,
+            by=by,
         )
         result = await ask(
             self._services,

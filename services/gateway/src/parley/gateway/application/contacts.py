@@ -32,7 +32,7 @@ from parley.contracts.crm.queries import (
 )
 from parley.contracts.crm.segments import SegmentFilter
 from parley.gateway.adapters.services import Services
-from parley.gateway.application.crm_calls import ask_crm, refused
+from parley.gateway.application.crm_calls import ask_crm, checked, refused
 
 # What a refused change is over HTTP.
 _CONTACT_STATUS = {
@@ -74,7 +74,8 @@ class Contacts:
         cursor: str = "",
         with_total: bool = False,
     ) -> ContactPage:
-        query = ListContacts(
+        query = checked(
+            ListContacts,
             filter=filter,
             segment_id=segment_id,
             search=search,
@@ -108,7 +109,7 @@ class Contacts:
             cursor = page.next_cursor
 
     async def get(self, workspace_id: str, contact_id: str) -> ContactView:
-        query = GetContact(contact_id=contact_id)
+        query = checked(GetContact, contact_id=contact_id)
         found = await ask_crm(
             self._services, workspace_id, query, ContactReply, what="contact", ident=contact_id
         )
@@ -140,13 +141,13 @@ class Contacts:
         # crm answers an empty page for a contact it does not hold in the workspace; the API
         # answers 404 for it, as for every other id that is not the caller's.
         await self.get(workspace_id, contact_id)
-        query = GetContactTimeline(contact_id=contact_id, limit=limit, cursor=cursor)
+        query = checked(GetContactTimeline, contact_id=contact_id, limit=limit, cursor=cursor)
         return await ask_crm(
             self._services, workspace_id, query, TimelinePage, what="contact", ident=contact_id
         )
 
     async def export(self, workspace_id: str, contact_id: str) -> ContactDataExport:
-        query = ExportContactData(contact_id=contact_id)
+        query = checked(ExportContactData, contact_id=contact_id)
         return await ask_crm(
             self._services, workspace_id, query, ContactDataExport, what="contact", ident=contact_id
         )

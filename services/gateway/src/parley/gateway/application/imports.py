@@ -33,7 +33,7 @@ from parley.contracts.ids import new_id
 from parley.gateway.adapters.import_files import ImportFiles
 from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import FieldProblem, Problem, validation_problem
-from parley.gateway.application.crm_calls import ask_crm, refused
+from parley.gateway.application.crm_calls import ask_crm, checked, refused
 
 _STATUS = {"IMPORT_INVALID": 422, "IMPORT_EXISTS": 409, "IMPORT_FILE_MISSING": 409}
 _FIELD_TARGET = re.compile(FIELD_KEY_PATTERN.replace("^", "^field:", 1))
@@ -127,13 +127,13 @@ class Imports:
         )
 
     async def list(self, workspace_id: str, *, limit: int, cursor: str) -> ImportPage:
-        query = ListImports(limit=limit, cursor=cursor)
+        query = checked(ListImports, limit=limit, cursor=cursor)
         return await ask_crm(
             self._services, workspace_id, query, ImportPage, what="imports", ident=""
         )
 
     async def get(self, workspace_id: str, import_id: str) -> ImportView:
-        query = GetImport(import_id=import_id)
+        query = checked(GetImport, import_id=import_id)
         found = await ask_crm(
             self._services, workspace_id, query, ImportReply, what="import", ident=import_id
         )
@@ -142,7 +142,7 @@ class Imports:
     async def errors(
         self, workspace_id: str, import_id: str, *, limit: int, cursor: str
     ) -> ImportErrorPage:
-        query = ListImportErrors(import_id=import_id, limit=limit, cursor=cursor)
+        query = checked(ListImportErrors, import_id=import_id, limit=limit, cursor=cursor)
         return await ask_crm(
             self._services, workspace_id, query, ImportErrorPage, what="import", ident=import_id
         )

@@ -15,7 +15,7 @@ from parley.contracts.crm.segment_queries import (
 )
 from parley.contracts.crm.segments import SegmentFilter
 from parley.gateway.adapters.services import Services
-from parley.gateway.application.crm_calls import ask_crm, refused
+from parley.gateway.application.crm_calls import ask_crm, checked, refused
 
 _STATUS = {"SEGMENT_INVALID": 422, "SEGMENT_NOT_FOUND": 404}
 
@@ -25,13 +25,13 @@ class Segments:
         self._services = services
 
     async def list(self, workspace_id: str, *, limit: int, cursor: str) -> SegmentPage:
-        query = ListSegments(limit=limit, cursor=cursor)
+        query = checked(ListSegments, limit=limit, cursor=cursor)
         return await ask_crm(
             self._services, workspace_id, query, SegmentPage, what="segments", ident=""
         )
 
     async def get(self, workspace_id: str, segment_id: str) -> SegmentView:
-        query = GetSegment(segment_id=segment_id)
+        query = checked(GetSegment, segment_id=segment_id)
         found = await ask_crm(
             self._services, workspace_id, query, SegmentReply, what="segment", ident=segment_id
         )
@@ -40,12 +40,14 @@ class Segments:
     async def save(
         self, workspace_id: str, segment_id: str, name: str, filter: SegmentFilter
     ) -> SegmentChangeResult:
-        change = ChangeSegment(action="save", segment_id=segment_id, name=name, filter=filter)
+        change = checked(
+            ChangeSegment, action="save", segment_id=segment_id, name=name, filter=filter
+        )
         return await self._change(workspace_id, change)
 
     async def delete(self, workspace_id: str, segment_id: str) -> SegmentChangeResult:
         return await self._change(
-            workspace_id, ChangeSegment(action="delete", segment_id=segment_id)
+            workspace_id, checked(ChangeSegment, action="delete", segment_id=segment_id)
         )
 
     async def preview(
@@ -57,7 +59,7 @@ class Segments:
         sample: int = 10,
     ) -> SegmentPreview:
         """How many contacts match now, by consent, with a sample; of a filter or a saved one."""
-        query = PreviewSegment(filter=filter, segment_id=segment_id, sample=sample)
+        query = checked(PreviewSegment, filter=filter, segment_id=segment_id, sample=sample)
         return await ask_crm(
             self._services, workspace_id, query, SegmentPreview, what="segment", ident=segment_id
         )

@@ -26,14 +26,14 @@ router = APIRouter(prefix="/workspaces/{workspace_id}/campaigns", tags=["campaig
 Readers = Annotated[WorkspaceScope, Depends(require("campaigns:read"))]
 Writers = Annotated[WorkspaceScope, Depends(require("campaigns:write"))]
 Launchers = Annotated[WorkspaceScope, Depends(require("campaigns:launch"))]
-CampaignIdPath = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+# As the contract's CampaignIdField: `cmp-...` or `cmp_...`.
+CAMPAIGN_ID = r"^cmp[-_][A-Za-z0-9_\-]+$"
+CampaignIdPath = Annotated[str, Path(min_length=5, max_length=64, pattern=CAMPAIGN_ID)]
 
 
 class NewCampaign(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    campaign_id: str | None = Field(
-        default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$"
-    )
+    campaign_id: str | None = Field(default=None, min_length=5, max_length=64, pattern=CAMPAIGN_ID)
     definition: CampaignDefinition
 
 

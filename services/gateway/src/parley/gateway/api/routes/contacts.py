@@ -31,6 +31,7 @@ from parley.contracts.crm.queries import (
 from parley.contracts.crm.segments import SegmentFilter
 from parley.gateway.api.access import WorkspaceScope, require
 from parley.gateway.api.deps import ContactsApi
+from parley.gateway.application.crm_calls import checked
 from parley.gateway.domain import contact_csv
 
 router = APIRouter(prefix="/workspaces/{workspace_id}", tags=["contacts"])
@@ -122,7 +123,7 @@ class KeywordsChange(BaseModel):
 
 
 def _change(scope: WorkspaceScope, **fields: Any) -> ChangeContact:
-    return ChangeContact(by=scope.actor, **fields)
+    return checked(ChangeContact, by=scope.actor, **fields)
 
 
 # -- listing ---------------------------------------------------------------------------------
@@ -193,7 +194,7 @@ async def export_contacts(
 async def create_contact(
     scope: Writers, contacts: ContactsApi, body: NewContact
 ) -> ContactChangeResult:
-    contact = ContactInput.model_validate(body.model_dump())
+    contact = checked(ContactInput, **body.model_dump())
     return await contacts.change(
         scope.workspace_id, _change(scope, action="create", contact=contact, source="api")
     )
@@ -210,7 +211,7 @@ async def get_contact(
 async def update_contact(
     scope: Writers, contacts: ContactsApi, contact_id: ContactIdPath, body: ProfileChange
 ) -> ContactChangeResult:
-    contact = ContactInput.model_validate(body.model_dump(exclude_unset=True))
+    contact = checked(ContactInput, **body.model_dump(exclude_unset=True))
     change = _change(scope, action="update", contact_id=contact_id, contact=contact)
     return await contacts.change(scope.workspace_id, change)
 
@@ -237,7 +238,7 @@ async def set_stage(
 async def opt_in(
     scope: Writers, contacts: ContactsApi, contact_id: ContactIdPath, body: OptIn
 ) -> ContactChangeResult:
-    evidence = EvidenceInput.model_validate(body.model_dump())
+    evidence = checked(EvidenceInput, **body.model_dump())
     change = _change(scope, action="opt_in", contact_id=contact_id, evidence=evidence)
     return await contacts.change(scope.workspace_id, change)
 
@@ -297,7 +298,7 @@ async def list_fields(scope: Readers, contacts: ContactsApi) -> FieldList:
 async def define_field(
     scope: FieldWriters, contacts: ContactsApi, key: FieldKeyPath, body: FieldDefinitionInput
 ) -> FieldChangeResult:
-    change = ChangeField(action="define", key=key, **body.model_dump())
+    change = checked(ChangeField, action="define", key=key, **body.model_dump())
     return await contacts.change_field(scope.workspace_id, change)
 
 
@@ -305,7 +306,8 @@ async def define_field(
 async def remove_field(
     scope: FieldWriters, contacts: ContactsApi, key: FieldKeyPath
 ) -> FieldChangeResult:
-    return await contacts.change_field(scope.workspace_id, ChangeField(action="remove", key=key))
+    change = checked(ChangeField, action="remove", key=key)
+    return await contacts.change_field(scope.workspace_id, change)
 
 
 @router.get("/consent-keywords", summary="The words that opt a contact out (STOP, ...)")
@@ -317,5 +319,5 @@ async def get_keywords(scope: Readers, contacts: ContactsApi) -> ConsentKeywords
 async def put_keywords(
     scope: ConsentWriters, contacts: ContactsApi, body: KeywordsChange
 ) -> ConsentKeywordsView:
-    change = ChangeConsentKeywords(**body.model_dump())
+    change = checked(ChangeConsentKeywords, **body.model_dump())
     return await contacts.change_keywords(scope.workspace_id, change)
