@@ -43,6 +43,7 @@ VIEWER = {
     "channels:read",
     "members:read",
     "contacts:read",
+    "campaigns:read",
 }
 
 
@@ -51,8 +52,25 @@ VIEWER = {
 
 def test_the_permission_table_is_exactly_the_specified_one() -> None:
     agent = VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
-    editor = agent | {"flows:write"}
-    admin = editor | {"channels:write", "members:write", "api_keys:read", "api_keys:write"}
+    # Editors build: flows, segments, fields, imports and exports, campaigns up to the launch.
+    editor = agent | {
+        "flows:write",
+        "contacts:import",
+        "contacts:export",
+        "segments:write",
+        "fields:write",
+        "campaigns:write",
+    }
+    # Admins start what reaches customers and forget what must be forgotten.
+    admin = editor | {
+        "channels:write",
+        "members:write",
+        "api_keys:read",
+        "api_keys:write",
+        "contacts:erase",
+        "consent:write",
+        "campaigns:launch",
+    }
     owner = admin | {"workspace:admin"}
     assert dict(PERMISSIONS) == {
         "viewer": VIEWER,
