@@ -15,7 +15,7 @@ TICK_SECONDS = 0.05
 # A bucket saves up at most this long's worth of tokens: enough that ticks running late (slow
 # database round trips on a busy host) lose no pace, too little for a burst that would crowd the
 # number (messaging's own pacing smooths what is left of it).
-SAVED_SECONDS = 0.25
+SAVED_SECONDS = 0.1
 
 
 def campaign_rate(number_per_second: float, max_per_second: float = 0) -> float:
