@@ -19,7 +19,6 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from parley.contracts.crm.fields import FieldDefinition
 from parley.contracts.crm.imports import (
     GetImport,
     ImportCompleted,
@@ -36,7 +35,7 @@ from parley.contracts.crm.imports import (
     RowError,
 )
 from parley.contracts.streams import CRM
-from parley.crm.adapters.tables import custom_fields, import_errors, imports, in_schema
+from parley.crm.adapters.tables import import_errors, imports, in_schema
 from parley.runtime.consumers import ConsumerSpec
 from parley.runtime.eventstore import StoredEvent
 from parley.runtime.queries import QueryRefused
@@ -151,22 +150,6 @@ class ImportQueries:
         cursor = _encode("import-errors", page[-1]["row"], page[-1]["column"]) if more else None
         items = tuple(RowError(row=r["row"], column=r["column"], reason=r["reason"]) for r in page)
         return ImportErrorPage(items=items, next_cursor=cursor)
-
-
-async def field_definitions(
-    engine: AsyncEngine, schema: str, workspace_id: str
-) -> dict[str, FieldDefinition]:
-    """The workspace's custom fields, from the read model the fields projection keeps."""
-    async with engine.connect() as raw:
-        conn = await in_schema(raw, schema)
-        statement = sa.select(custom_fields).where(custom_fields.c.workspace_id == workspace_id)
-        rows = (await conn.execute(statement)).mappings().all()
-    return {
-        r["key"]: FieldDefinition(
-            key=r["key"], label=r["label"], type=r["type"], choices=tuple(r["choices"] or ())
-        )
-        for r in rows
-    }
 
 
 async def _job(conn: AsyncConnection, workspace_id: str, import_id: str) -> ImportView | None:

@@ -144,6 +144,12 @@ class ImportRunner:
         self._window = window
         self._in_flight = in_flight
         self._max_errors = max_errors
+        self._stopping = asyncio.Event()
+
+    def stop(self) -> None:
+        """crm is stopping: running imports record how far they got and hand their command back
+        at once (a nak), so whichever crm is up next resumes them without waiting out ack_wait."""
+        self._stopping.set()
 
     async def handle(self, msg: Msg) -> None:
         """The consumer's handler: RunImport runs, any other command is not ours."""
@@ -226,7 +232,9 @@ class ImportRunner:
                 read = read_row(plan, row, cells)
                 if read is not None:
                     await self._schedule(window, free, started, read)
-                if window.rows >= self._window or len(window.errors) >= self._max_errors:
+                stopping = self._stopping.is_set()
+                full = window.rows >= self._window or len(window.errors) >= self._max_errors
+                if full or stopping:
                     await _settle(window)
                     event = ImportProgressed(
                         import_id=started.import_id,
@@ -238,7 +246,8 @@ class ImportRunner:
                     await self._append(subject, state, event)
                     state.totals, state.last_row = event.totals, last_row
                     window = _Window(ws, counts=event.totals.model_dump())
-                    await asyncio.sleep(0)  # let the loop breathe between windows
+                    if stopping:
+                        raise RetryLater(0, f"crm is stopping; {started.import_id} resumes")
             await _settle(window)
         except BaseException:
             await _settle(window, cancel=True)

@@ -4,6 +4,7 @@
     result = await start_import(nc, ws, "imp-1", {"Phone": "phone", "Name": "name"})
     job = await wait_for_import(nc, ws, "imp-1")               # until completed or failed
     errors = await import_errors(nc, ws, "imp-1")              # every RowError, in row order
+    seconds = await run_time(nc, ws, "imp-1")                   # started -> completed, per its log
 
 `write_contacts_csv` writes a file of N contacts with a known set of bad rows, streamed to disk
 row by row, and returns what the import should report about it.
@@ -26,8 +27,11 @@ from nats.js.api import ObjectInfo
 from parley.contracts.crm.imports import (
     DedupeRule,
     GetImport,
+    ImportCompleted,
     ImportErrorPage,
+    ImportFailed,
     ImportReply,
+    ImportStarted,
     ImportStartResult,
     ImportView,
     ListImportErrors,
@@ -35,8 +39,12 @@ from parley.contracts.crm.imports import (
     StartImport,
     import_object_name,
 )
+from parley.contracts.crm.queries import ChangeField, FieldChangeResult
+from parley.contracts.streams import CRM
+from parley.contracts.subjects import event_subject
 from parley.crm.adapters.import_file import open_bucket
 from parley.crm.testing.harness import QueryFailed, ask
+from parley.runtime.eventstore import EventStore
 
 
 async def upload_csv(
@@ -106,6 +114,18 @@ async def wait_for_import(
         await asyncio.sleep(0.2)
 
 
+async def run_time(nc: NatsClient, workspace_id: str, import_id: str) -> float:
+    """Seconds from ImportStarted to ImportCompleted (or ImportFailed), as the import's log says:
+    the runner's own time, without the read model's lag behind it."""
+    subject = event_subject("crm", workspace_id, import_id)
+    events = await EventStore(nc, CRM.name).load(subject)
+    started = next(e.message.at for e in events if isinstance(e.message, ImportStarted))
+    ended = next(
+        e.message.at for e in events if isinstance(e.message, ImportCompleted | ImportFailed)
+    )
+    return (ended - started).total_seconds()
+
+
 async def import_errors(nc: NatsClient, workspace_id: str, import_id: str) -> list[RowError]:
     """Every row error of the import, in row order, page after page."""
     errors: list[RowError] = []
@@ -117,6 +137,20 @@ async def import_errors(nc: NatsClient, workspace_id: str, import_id: str) -> li
         if page.next_cursor is None:
             return errors
         cursor = page.next_cursor
+
+
+async def define_import_fields(nc: NatsClient, workspace_id: str) -> None:
+    """The fields CONTACTS_MAPPING names (plan: choice Free/Pro, spend: number), defined through
+    crm (an import reads them from the log, so they count at once)."""
+    for change in (
+        ChangeField(
+            action="define", key="plan", label="Plan", type="choice", choices=("Free", "Pro")
+        ),
+        ChangeField(action="define", key="spend", label="Spend", type="number"),
+    ):
+        result = await ask(nc, workspace_id, change, FieldChangeResult)
+        if not result.ok:
+            raise AssertionError(f"crm refused field {change.key}: {result.problems}")
 
 
 # -- files with known mistakes -------------------------------------------------------------
