@@ -259,7 +259,9 @@ def test_each_blocking_problem_is_reported() -> None:
     assert codes(evaluate(facts(number=sick)))["NUMBER_HEALTH_LOW"][0]
     full = NumberFacts(channel(), "healthy", 1.0, tier_used=990)
     assert codes(evaluate(facts(number=full)))["TIER_EXCEEDED"] == (True, 60)
-    missing = AudienceFacts(count=10, by_consent={"opted_in": 10}, outside_window=0, missing_fields=4)
+    missing = AudienceFacts(
+        count=10, by_consent={"opted_in": 10}, outside_window=0, missing_fields=4
+    )
     report = evaluate(facts(audience=missing, required_fields=("contact.name",)))
     assert codes(report)["TEMPLATE_FIELD_MISSING"] == (True, 4)
 
