@@ -175,6 +175,16 @@ async def test_the_upload_is_refused_before_anything_is_imported(
     )
     assert unknown_field.status_code == 422, unknown_field.text
 
+    # Honouring a key would mean holding the whole file: refused, and said why.
+    keyed = await api.post(
+        ana.path("/imports"),
+        content=CSV.encode(),
+        params={"mapping": json.dumps(MAPPING)},
+        headers={**ana.auth, "Content-Type": "text/csv", "Idempotency-Key": "upload-1"},
+    )
+    assert keyed.status_code == 422
+    assert keyed.json()["errors"][0]["field"] == "Idempotency-Key"
+
     declared_too_big = await declared_upload(system, ana, 51 * 2**20)
     assert declared_too_big.startswith(b"HTTP/1.1 413"), declared_too_big[:200]
     assert b"REQUEST_TOO_LARGE" in declared_too_big

@@ -76,7 +76,10 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
     app.include_router(graphql_router(context), prefix="/graphql")
     settings = context.settings
     app.add_middleware(
-        Idempotency, store=idempotency, scope_of=context.authenticator.idempotency_scope
+        Idempotency,
+        store=idempotency,
+        scope_of=context.authenticator.idempotency_scope,
+        uploads=[IMPORT_UPLOAD],
     )
     app.add_middleware(TextGuard, uploads=[IMPORT_UPLOAD])
     app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)

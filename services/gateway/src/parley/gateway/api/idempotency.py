@@ -5,12 +5,17 @@ The key is scoped to the caller (the bearer token's principal; for requests with
 token-less client's key alone is hashed with the path), and bound to the request: the same key
 with another method, path or body is refused with 422. While the first request runs, a retry
 gets 409. A response of ours that says "try again" (5xx) is not saved, so the retry does run.
+
+Uploads (a CSV import, up to MAX_IMPORT_BYTES) refuse the header: honouring it means holding the
+whole body to fingerprint it. A repeated upload is harmless anyway: it is a second import whose
+rows merge into the contacts the first one made.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -28,16 +33,35 @@ ScopeOf = Callable[[str], Awaitable[str]]
 
 
 class Idempotency:
-    def __init__(self, app: ASGIApp, store: IdempotencyStore, scope_of: ScopeOf) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        store: IdempotencyStore,
+        scope_of: ScopeOf,
+        uploads: Sequence[re.Pattern[str]] = (),
+    ) -> None:
         self.app = app
         self.store = store
         self.scope_of = scope_of
+        self.uploads = tuple(uploads)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         headers = dict(scope.get("headers", []))
         raw_key = headers.get(HEADER)
         if scope["type"] != "http" or scope["method"] != "POST" or raw_key is None:
             await self.app(scope, receive, send)
+            return
+        if any(pattern.match(scope["path"]) for pattern in self.uploads):
+            rule = "is not accepted on an upload; send the file again to import it again"
+            await send_problem(
+                send,
+                Problem(
+                    422,
+                    "INVALID_REQUEST",
+                    f"Idempotency-Key: {rule}",
+                    errors=[FieldProblem(field="Idempotency-Key", rule=rule)],
+                ),
+            )
             return
         key = raw_key.decode("latin-1").strip()
         if not 1 <= len(key) <= MAX_KEY:
