@@ -85,7 +85,7 @@ async def test_segments_are_saved_previewed_and_deleted(
     assert deleted.status_code == 200, deleted.text
     gone = await api.delete(ana.path(f"/segments/{new_id}"), headers=ana.auth)
     assert gone.status_code == 404
-    deep = {"conditions": [{"conditions": [{"conditions": [{"conditions": []}]}]}]}
+    deep: dict[str, Any] = {"conditions": [{"conditions": [{"conditions": [{"conditions": []}]}]}]}
     too_deep = await api.put(
         ana.path("/segments/seg-deep"), json={"name": "Deep", "filter": deep}, headers=ana.auth
     )
