@@ -10,16 +10,17 @@ from pathlib import Path
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import NotFoundError
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from parley.contracts.envelope import Envelope
 from parley.runtime.consumers import ConsumerSpec
+from parley.runtime.eventstore.store import StoredEvent, envelope_headers
 from parley.runtime.projections import ProjectionRunner, checkpoint
 from parley.runtime.testing.plugin import eventually
 
 from .conftest import FreshStream
 from .deposits_projection import DepositsProjection, create_table
-from .ledger import Deposited
+from .ledger import Deposited, LedgerSnapshot
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -137,3 +138,46 @@ async def test_rebuild_from_zero_reproduces_the_read_model(
     assert applied == 12
     assert sorted(await rows(engine, fresh_schema)) == before
     assert await checkpoint(engine, fresh_schema, "deposits") == seqs[-1]
+
+
+class _OnlyDeposits(DepositsProjection):
+    """Declares what it handles, and counts what it was handed, to show the rest never is."""
+
+    handles = frozenset({Deposited.wire_name})
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    async def apply(self, conn: AsyncConnection, schema: str, event: StoredEvent) -> None:
+        self.seen.append(event.envelope.type)
+        await super().apply(conn, schema, event)
+
+
+async def test_a_projection_is_never_handed_what_its_handles_leave_out(
+    nc: NatsClient, engine: AsyncEngine, fresh_schema: str, fresh_stream: FreshStream
+) -> None:
+    js = nc.jetstream()
+    subject = f"{fresh_stream.context}.evt.ws1.acc1"
+    for i in range(1, 7):
+        # Typed by its header, as the event store writes every stored message.
+        message = Deposited(amount=i) if i % 2 else LedgerSnapshot(balance=i, deposits=i)
+        envelope = Envelope.wrap(message, workspace_id="ws1")
+        await js.publish(subject, envelope.to_bytes(), headers=envelope_headers(envelope))
+    spec = ConsumerSpec(fresh_stream.name, "only-deposits", (f"{fresh_stream.context}.evt.>",))
+    projection = _OnlyDeposits()
+    runner = ProjectionRunner(nc, engine, fresh_schema, projection, spec)
+    async with engine.begin() as conn:
+        await create_table(conn, fresh_schema)
+    await runner.setup()
+    live = asyncio.create_task(runner.run())
+    try:
+        await eventually(lambda: len(projection.seen) == 3)
+        # A seventh message, handled, shows the six before it were all consumed.
+        last = Envelope.wrap(Deposited(amount=7), workspace_id="ws1")
+        await js.publish(subject, last.to_bytes(), headers=envelope_headers(last))
+        await eventually(lambda: len(projection.seen) == 4)
+    finally:
+        runner.stop()
+        await live
+    assert projection.seen == [Deposited.wire_name] * 4
+    assert sorted(amount for _, amount in await rows(engine, fresh_schema)) == [1, 3, 5, 7]

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from parley.contracts.registry import Registry
 from parley.contracts.registry import registry as default_registry
 from parley.runtime.consumers import Consumer, ConsumerSpec, dead_letter
+from parley.runtime.eventstore.commits import types_of
 from parley.runtime.eventstore.store import StoredEvent, decode_stored
 from parley.runtime.metrics import ConsumerMetrics
 from parley.runtime.projection_checkpoints import (
@@ -64,7 +65,12 @@ _POLL = 0.1  # how often a rebuild looks at the consumer's backlog
 
 
 class Projection(Protocol):
-    """A read model. Its tables come from the service's Alembic migrations, never from here."""
+    """A read model. Its tables come from the service's Alembic migrations, never from here.
+
+    A projection may also declare `handles`, the wire names it writes anything for: a stored
+    message whose `Parley-Type` header names none of them is passed over undecoded (a busy
+    stream such as CRM carries a hundred thousand contact events past the imports read model
+    during one import, and decoding each would make it lag by minutes)."""
 
     name: str  # the checkpoint key; unique within the schema
 
@@ -372,6 +378,8 @@ class ProjectionRunner:
             attempt += 1
             try:
                 events = self._decode(msg)
+                if not events:
+                    return  # nothing for this read model; a redelivery skips it again
                 applied = await self._apply(term.lease, events)
                 break
             except Exception as err:
@@ -405,6 +413,8 @@ class ProjectionRunner:
         """A whole fetched batch in one transaction: one checkpoint lock and one update instead
         of one per event. If anything fails, the consumer redoes the batch event by event."""
         events = [event for msg in messages for event in self._decode(msg)]
+        if not events:
+            return
         async with term.lease.transaction() as conn:
             done = await self._row.read(conn, lock=True)
             fresh = [event for event in events if event.sequence > done]
@@ -419,7 +429,13 @@ class ProjectionRunner:
                 await self.after_commit(event)
 
     def _decode(self, msg: Msg) -> list[StoredEvent]:
-        """The events of one message: one, or every event of a commit (one decision)."""
+        """The events of one message: one, or every event of a commit (one decision); none
+        when its headers say it holds nothing the projection handles."""
+        handles: frozenset[str] | None = getattr(self.projection, "handles", None)
+        if handles is not None:
+            named = types_of(msg.headers)
+            if named is not None and handles.isdisjoint(named):
+                return []
         sequence = msg.metadata.sequence.stream
         return decode_stored(sequence, msg.subject, msg.data, registry=self.registry)
 

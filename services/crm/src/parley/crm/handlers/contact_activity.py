@@ -31,6 +31,8 @@ CONSUMER = ConsumerSpec(
 
 class ContactActivity:
     name = "contact_activity"
+    # What it writes anything for; the rest of the stream is passed over undecoded.
+    handles = frozenset({InboundMessageReceived.wire_name})
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         await activity_store.reset(conn, schema)

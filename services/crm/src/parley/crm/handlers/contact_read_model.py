@@ -70,6 +70,22 @@ _BLANK: dict[str, Any] = {
 
 class ContactReadModel:
     name = "crm-contacts"
+    # What it writes anything for; the rest of the stream is passed over undecoded.
+    handles = frozenset(
+        m.wire_name
+        for m in (
+            ContactCreated,
+            ContactUpdated,
+            ContactTagsChanged,
+            ContactStageChanged,
+            ContactOptedIn,
+            ContactOptedOut,
+            ContactErased,
+            FieldDefined,
+            FieldRemoved,
+            ConsentKeywordsChanged,
+        )
+    )
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         names = ", ".join(
@@ -215,20 +231,25 @@ def _created_row(ws: str, event: ContactCreated) -> dict[str, Any]:
     }
 
 
+def _upsert_created() -> Any:
+    statement = insert(contacts)
+    kept = {"workspace_id", "contact_id"}
+    return statement.on_conflict_do_update(
+        index_elements=["workspace_id", "contact_id"],
+        set_={c.name: statement.excluded[c.name] for c in contacts.c if c.name not in kept},
+    )
+
+
+_UPSERT_CREATED = _upsert_created()
+
+
 async def _created_many(
     db: AsyncConnection, created: dict[tuple[str, str], ContactCreated]
 ) -> None:
     # An upsert: someone erased who writes in again starts a fresh row over their tombstone.
-    statement = insert(contacts).values(
-        [_created_row(ws, event) for (ws, _), event in created.items()]
-    )
-    kept = {"workspace_id", "contact_id"}
-    await db.execute(
-        statement.on_conflict_do_update(
-            index_elements=["workspace_id", "contact_id"],
-            set_={c.name: statement.excluded[c.name] for c in contacts.c if c.name not in kept},
-        )
-    )
+    # The rows go as parameters of one cached statement (SQLAlchemy batches them into
+    # multi-row VALUES), rather than a statement compiled anew for each batch's rows.
+    await db.execute(_UPSERT_CREATED, [_created_row(ws, e) for (ws, _), e in created.items()])
 
 
 async def _updated(db: AsyncConnection, ws: str, event: ContactUpdated) -> None:

@@ -49,6 +49,7 @@ T = TypeVar("T")
 
 class ImportReadModel:
     name = "imports"
+    handles = frozenset(event.wire_name for event in _IMPORT_EVENTS)
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         conn = await in_schema(conn, schema)

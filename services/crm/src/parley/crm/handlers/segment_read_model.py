@@ -28,6 +28,7 @@ CONSUMER = ConsumerSpec(
 
 class SegmentReadModel:
     name = "segments"
+    handles = frozenset({SegmentSaved.wire_name, SegmentDeleted.wire_name})
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         await conn.execute(sa.text(f'TRUNCATE "{schema}".segments'))

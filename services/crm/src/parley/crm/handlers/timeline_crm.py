@@ -11,7 +11,15 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from parley.contracts.crm.events import ContactErased
+from parley.contracts.crm.events import (
+    ContactCreated,
+    ContactErased,
+    ContactOptedIn,
+    ContactOptedOut,
+    ContactStageChanged,
+    ContactTagsChanged,
+    ContactUpdated,
+)
 from parley.contracts.streams import CRM
 from parley.crm.adapters import timeline_erasures, timeline_store
 from parley.crm.adapters.timeline_store import Origin
@@ -30,6 +38,19 @@ CONSUMER = ConsumerSpec(
 
 class CrmTimeline:
     name = "timeline_crm"
+    # What it writes anything for; the rest of the stream is passed over undecoded.
+    handles = frozenset(
+        m.wire_name
+        for m in (
+            ContactCreated,
+            ContactUpdated,
+            ContactTagsChanged,
+            ContactStageChanged,
+            ContactOptedIn,
+            ContactOptedOut,
+            ContactErased,
+        )
+    )
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         await timeline_store.reset(conn, schema, ORIGIN)

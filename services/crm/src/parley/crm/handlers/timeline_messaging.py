@@ -10,6 +10,14 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from parley.contracts.messaging.commands import SendMessage
+from parley.contracts.messaging.events import (
+    InboundMessageReceived,
+    MessageDelivered,
+    MessageFailed,
+    MessageRead,
+    MessageSent,
+)
 from parley.contracts.streams import MESSAGING
 from parley.crm.adapters import timeline_erasures, timeline_store
 from parley.crm.adapters.timeline_store import Origin
@@ -30,6 +38,18 @@ CONSUMER = ConsumerSpec(
 
 class MessagingTimeline:
     name = "timeline_messaging"
+    # What it writes anything for; the rest of the stream is passed over undecoded.
+    handles = frozenset(
+        m.wire_name
+        for m in (
+            InboundMessageReceived,
+            SendMessage,
+            MessageSent,
+            MessageDelivered,
+            MessageRead,
+            MessageFailed,
+        )
+    )
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         await timeline_store.reset(conn, schema, ORIGIN)
