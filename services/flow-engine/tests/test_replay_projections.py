@@ -199,6 +199,9 @@ async def test_the_running_replicas_rebuild_the_read_models(
     assert {line.split()[0]: line.split()[1] for line in lines[1:]} == {
         "flows": "ok",
         "executions": "ok",
+        "campaigns": "ok",
+        "campaign_deliveries": "ok",
+        "campaign_opt_outs": "ok",
     }
     replicas = (flow_engine, second_replica)
     for projection in ("flows", "executions"):

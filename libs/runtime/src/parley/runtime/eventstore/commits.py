@@ -43,3 +43,16 @@ def types_of(headers: Mapping[str, str] | None) -> list[str] | None:
     """The wire names a stored message holds, from its headers; None when it has none."""
     named = (headers or {}).get(TYPE_HEADER)
     return named.split(",") if named else None
+
+
+def handled_envelopes(
+    headers: Mapping[str, str] | None, data: bytes, handled: frozenset[str]
+) -> list[Envelope]:
+    """The envelopes of a stored message (one, or each of a commit's) whose type is in
+    `handled`, in order. A consumer of another context's stream calls this rather than
+    `Envelope.from_bytes`, which a commit (a JSON array) would fail; the header answers first,
+    so a message holding nothing handled is never parsed."""
+    named = types_of(headers)
+    if named is not None and handled.isdisjoint(named):
+        return []
+    return [envelope for envelope in decode(data) if envelope.type in handled]

@@ -23,6 +23,7 @@ CONSUMER = ConsumerSpec(
 
 class CampaignOptOuts:
     name = "campaign_opt_outs"
+    handles = frozenset({ContactOptedOut.wire_name})
 
     async def reset(self, conn: AsyncConnection, schema: str) -> None:
         return None  # opt-outs are re-applied over the rows as they are; nothing to wipe first

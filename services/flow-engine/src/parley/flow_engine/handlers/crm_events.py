@@ -24,8 +24,9 @@ from parley.contracts.registry import registry
 from parley.contracts.streams import CRM
 from parley.flow_engine.adapters.published_flows import PublishedFlows
 from parley.flow_engine.domain.triggers import TagAdded, select_flows
-from parley.flow_engine.handlers.consumers import engine_consumer, event_type
+from parley.flow_engine.handlers.consumers import engine_consumer
 from parley.flow_engine.handlers.execution_inputs import ExecutionRunner, input_subject
+from parley.runtime.eventstore.commits import handled_envelopes
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.flow_engine.crm_events")
@@ -57,14 +58,13 @@ class CrmEvents:
         self._runner = runner
 
     async def handle(self, msg: Msg) -> None:
-        if event_type(msg) not in _HANDLED:
-            return
-        envelope = Envelope.from_bytes(msg.data)
-        event = registry.decode(envelope)
-        if isinstance(event, ContactTagsChanged):
-            await self._tagged(envelope, event)
-        elif isinstance(event, ContactOptedOut):
-            await self._opted_out(envelope, event)
+        # A contact's change may be a commit of several events (created, tagged, opted in).
+        for envelope in handled_envelopes(msg.headers, msg.data, _HANDLED):
+            event = registry.decode(envelope)
+            if isinstance(event, ContactTagsChanged):
+                await self._tagged(envelope, event)
+            elif isinstance(event, ContactOptedOut):
+                await self._opted_out(envelope, event)
 
     async def _tagged(self, envelope: Envelope, event: ContactTagsChanged) -> None:
         ws = envelope.workspace_id

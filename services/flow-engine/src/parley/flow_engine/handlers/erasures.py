@@ -20,6 +20,7 @@ from parley.contracts.envelope import Envelope
 from parley.contracts.registry import registry
 from parley.contracts.streams import CRM
 from parley.runtime.consumers import ConsumerSpec
+from parley.runtime.eventstore.commits import handled_envelopes
 
 CONSUMER = ConsumerSpec(
     stream=CRM.name,
@@ -29,6 +30,7 @@ CONSUMER = ConsumerSpec(
 )
 
 REDACTED = '{"redacted": true}'
+_HANDLED = frozenset({ContactErased.wire_name})
 
 
 class Erasures:
@@ -37,9 +39,10 @@ class Erasures:
         self._schema = schema
 
     async def handle(self, msg: Msg) -> None:
-        envelope = Envelope.from_bytes(msg.data)
-        if envelope.type != ContactErased.wire_name:
-            return
+        for envelope in handled_envelopes(msg.headers, msg.data, _HANDLED):
+            await self._erase(envelope)
+
+    async def _erase(self, envelope: Envelope) -> None:
         event = registry.decode(envelope)
         assert isinstance(event, ContactErased)
         ws, schema = envelope.workspace_id, self._schema

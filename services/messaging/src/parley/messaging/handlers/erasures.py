@@ -23,6 +23,7 @@ from parley.contracts.subjects import event_subject
 from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.sandbox_store import SandboxStore
 from parley.runtime.consumers import ConsumerSpec
+from parley.runtime.eventstore.commits import handled_envelopes
 from parley.runtime.logs import get_logger
 
 log = get_logger(__name__)
@@ -35,6 +36,9 @@ CONSUMER = ConsumerSpec(
 )
 
 
+_HANDLED = frozenset({ContactErased.wire_name})
+
+
 class Erasures:
     def __init__(self, nc: NatsClient, conversations: Conversations, sandbox: SandboxStore) -> None:
         self._nc = nc
@@ -42,9 +46,10 @@ class Erasures:
         self._sandbox = sandbox
 
     async def handle(self, msg: Msg) -> None:
-        envelope = Envelope.from_bytes(msg.data)
-        if envelope.type != ContactErased.wire_name:
-            return
+        for envelope in handled_envelopes(msg.headers, msg.data, _HANDLED):
+            await self._erase(envelope)
+
+    async def _erase(self, envelope: Envelope) -> None:
         event = registry.decode(envelope)
         assert isinstance(event, ContactErased)
         ws = envelope.workspace_id

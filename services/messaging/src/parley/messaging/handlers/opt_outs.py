@@ -11,6 +11,7 @@ from parley.contracts.streams import CRM
 from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.handlers.watchdog import Watchdog
 from parley.runtime.consumers import ConsumerSpec
+from parley.runtime.eventstore.commits import handled_envelopes
 
 CONSUMER = ConsumerSpec(
     stream=CRM.name,
@@ -20,15 +21,19 @@ CONSUMER = ConsumerSpec(
 )
 
 
+_HANDLED = frozenset({ContactOptedOut.wire_name, ContactOptedIn.wire_name})
+
+
 class OptOuts:
     def __init__(self, conversations: Conversations, watchdog: Watchdog) -> None:
         self._conversations = conversations
         self._watchdog = watchdog
 
     async def handle(self, msg: Msg) -> None:
-        envelope = Envelope.from_bytes(msg.data)
-        if envelope.type not in (ContactOptedOut.wire_name, ContactOptedIn.wire_name):
-            return
+        for envelope in handled_envelopes(msg.headers, msg.data, _HANDLED):
+            await self._apply(envelope)
+
+    async def _apply(self, envelope: Envelope) -> None:
         event = registry.decode(envelope)
         ws = envelope.workspace_id
         if isinstance(event, ContactOptedOut):
