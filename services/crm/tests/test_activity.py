@@ -82,5 +82,5 @@ async def test_first_and_last_inbound_survive_webhooks_out_of_order_and_a_rebuil
     await eventually(projected, timeout=20)
 
     [runner] = [runner for runner in crm.projections if runner.name == "contact_activity"]
-    assert await runner.rebuild() >= 6  # the five messages in and the status
+    assert await runner.rebuild() >= 5  # the five messages in (the status is passed over)
     assert await spans(engine, ws) == expected

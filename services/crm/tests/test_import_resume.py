@@ -44,6 +44,7 @@ from parley.runtime.eventstore import EventStore
 from parley.runtime.service import Service
 from parley.runtime.streams import ensure_stream
 from parley.runtime.testing.plugin import eventually
+from parley.runtime.testing.purge import purge_workspace
 
 FIELDS = {
     "plan": FieldDefinition(key="plan", label="Plan", type="choice", choices=("Free", "Pro")),
@@ -171,6 +172,7 @@ async def test_stopping_crm_mid_import_and_starting_another_resumes_it(
     assert job.status == "completed", job.error
     assert job.totals == ImportTotals(rows=20_000, created=made.good, rejected=len(made.bad))
     assert [(e.row, e.column) for e in errors] == list(made.bad)
+    await purge_workspace(nc.jetstream(), ws)  # later tests' projections need not read it
 
 
 async def ask_events(nc: NatsClient, ws: str) -> list[object]:

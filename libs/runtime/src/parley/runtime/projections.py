@@ -62,6 +62,7 @@ __all__ = [
 log = structlog.get_logger(__name__)
 
 _POLL = 0.1  # how often a rebuild looks at the consumer's backlog
+_PASS_OVER_EVERY = 1.0  # seconds between checkpoint moves over unhandled messages
 
 
 class Projection(Protocol):
@@ -127,6 +128,7 @@ class _Term:
     lease: Lease
     segment: _Segment | None = None
     applied: int = 0  # events applied (not skipped) during the term; a rebuild counts from here
+    passed_over_at: float = 0.0  # when the checkpoint last moved over unhandled messages
     over: asyncio.Event = field(default_factory=asyncio.Event)
     wake: asyncio.Event = field(default_factory=asyncio.Event)  # the supervisor has news
     switch: asyncio.Lock = field(default_factory=asyncio.Lock)  # one segment change at a time
@@ -379,7 +381,8 @@ class ProjectionRunner:
             try:
                 events = self._decode(msg)
                 if not events:
-                    return  # nothing for this read model; a redelivery skips it again
+                    await self._passed_over(term, sequence)
+                    return
                 applied = await self._apply(term.lease, events)
                 break
             except Exception as err:
@@ -414,6 +417,7 @@ class ProjectionRunner:
         of one per event. If anything fails, the consumer redoes the batch event by event."""
         events = [event for msg in messages for event in self._decode(msg)]
         if not events:
+            await self._passed_over(term, max(m.metadata.sequence.stream for m in messages))
             return
         async with term.lease.transaction() as conn:
             done = await self._row.read(conn, lock=True)
@@ -427,6 +431,18 @@ class ProjectionRunner:
         if self.after_commit is not None:
             for event in fresh:
                 await self.after_commit(event)
+
+    async def _passed_over(self, term: _Term, sequence: int) -> None:
+        """Messages with nothing for this read model still move its checkpoint (where the next
+        leader starts), at most once a second: a long run of them, then a restart, would
+        otherwise be read again from the last event it did handle."""
+        now = time.monotonic()
+        if now - term.passed_over_at < _PASS_OVER_EVERY:
+            return
+        term.passed_over_at = now
+        async with term.lease.transaction() as conn:
+            if sequence > await self._row.read(conn, lock=True):
+                await self._row.record(conn, sequence)
 
     def _decode(self, msg: Msg) -> list[StoredEvent]:
         """The events of one message: one, or every event of a commit (one decision); none

@@ -79,6 +79,7 @@ class Service:
         # Hooks for the features later issues add: consumers, projections, query endpoints.
         self.on_start: list[StartHook] = []
         self.on_stop: list[StopHook] = []
+        self._stoppers: list[Callable[[], None]] = []  # of the running consumers and projections
         self.projections: list[ProjectionRunner] = []
         self.checks: dict[str, Check] = {
             "startup": self._startup_check,
@@ -117,9 +118,10 @@ class Service:
                 batch_handler=batch_handler,
             )
             task = asyncio.create_task(consumer.run(), name=f"consumer {spec.durable}")
+            service._stoppers.append(consumer.stop)
 
             async def stop() -> None:
-                consumer.stop()
+                service._stop_workers()
                 await task
 
             service.on_stop.append(stop)
@@ -138,9 +140,10 @@ class Service:
 
         async def start(service: Service) -> None:
             task = asyncio.create_task(runner.run(), name=f"projection {projection.name}")
+            service._stoppers.append(runner.stop)
 
             async def stop() -> None:
-                runner.stop()
+                service._stop_workers()
                 await task
 
             service.on_stop.append(stop)
@@ -164,6 +167,13 @@ class Service:
     def stop(self) -> None:
         """Ask `run` to stop; safe to call from a signal handler and more than once."""
         self._stop.set()
+
+    def _stop_workers(self) -> None:
+        """Tell every consumer and projection to stop at once. Each finishes its message in
+        hand and its fetch (up to half a second) by itself: told one after another, a service
+        with a dozen of them took seconds to stop; told together, they take the longest one."""
+        for stop in self._stoppers:
+            stop()
 
     async def readiness(self) -> Readiness:
         return await evaluate(self.checks)
