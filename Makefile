@@ -44,6 +44,7 @@ bench: install
 	$(BIN)/python bench/flow_engine.py
 	$(BIN)/python bench/messaging.py
 	$(BIN)/python bench/gateway_ws.py
+	$(BIN)/python bench/campaign.py
 
 # Regenerate the committed JSON Schemas after changing a contract.
 contracts: install
