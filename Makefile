@@ -10,7 +10,7 @@ DISTS := libs/contracts libs/runtime $(wildcard services/*)
 STAMP := $(VENV)/.installed
 PY_SOURCES := libs services tests bench
 
-.PHONY: install run test test-fast lint fmt bench lock contracts clean
+.PHONY: install run test test-bulk test-fast lint fmt bench lock contracts clean
 
 install: $(STAMP)
 
@@ -34,10 +34,16 @@ fmt: install
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not bulk"
+
+# The full-scale acceptance tests (a 100,000-row import, a 10,000-contact campaign at 80/s) run in
+# a session of their own: their volume would otherwise sit in the shared streams for every later
+# test. CI runs them after `make test`.
+test-bulk: install
+	$(BIN)/pytest -q -m bulk
 
 test-fast: install
-	$(BIN)/pytest -q -m "not e2e"
+	$(BIN)/pytest -q -m "not e2e and not bulk"
 
 bench: install
 	$(BIN)/python bench/eventstore.py

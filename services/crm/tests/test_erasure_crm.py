@@ -22,7 +22,7 @@ from parley.contracts.crm.queries import (
 )
 from parley.contracts.streams import CRM
 from parley.crm.adapters.aggregates import contact_subject
-from parley.crm.testing.harness import ask
+from parley.crm.testing.harness import QueryFailed, ask
 from parley.runtime.eventstore import EventStore
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
@@ -78,10 +78,13 @@ async def test_erase_purges_log_and_read_model_even_after_rebuild(
     assert [e.envelope.type for e in stored] == ["crm.ContactErased"]
 
     async def tombstone() -> bool:
-        reply = await ask(nc, ws, GetContact(contact_id=cid), ContactReply)
+        try:
+            reply = await ask(nc, ws, GetContact(contact_id=cid), ContactReply)
+        except QueryFailed:  # the read model has not seen the contact yet
+            return False
         return reply.contact.erased
 
-    await eventually(tombstone, timeout=10)
+    await eventually(tombstone, timeout=30)
     view = (await ask(nc, ws, GetContact(contact_id=cid), ContactReply)).contact
     assert (view.phone, view.name, view.tags, view.consent.opted_in) == ("", "", (), None)
     assert await _personal_rows(crm.engine, ws, crm.schema) == []

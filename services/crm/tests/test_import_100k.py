@@ -54,6 +54,7 @@ FIELDS = {
 }
 
 
+@pytest.mark.bulk
 @pytest.mark.timeout(300)  # tracemalloc slows the 100k rows to ~50 s
 def test_the_reader_holds_one_row_at_a_time(tmp_path: Path) -> None:
     made = write_contacts_csv(tmp_path / "contacts.csv", ROWS)
@@ -85,6 +86,7 @@ def test_the_reader_holds_one_row_at_a_time(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.bulk
 @pytest.mark.timeout(600)
 async def test_100k_rows_with_1_percent_bad_import_exactly_in_flat_memory(
     crm: Service, nc: NatsClient, unique: Callable[[str], str], tmp_path: Path

@@ -131,6 +131,7 @@ async def test_a_runner_that_dies_mid_window_is_redone_from_its_last_progress(
     assert reported == set(made.bad)
 
 
+@pytest.mark.bulk
 @pytest.mark.timeout(300)
 async def test_stopping_crm_mid_import_and_starting_another_resumes_it(
     crm: Service,

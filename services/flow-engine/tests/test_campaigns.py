@@ -395,6 +395,7 @@ async def test_the_dry_run_reports_exclusions_and_problems_and_launch_refuses_th
     assert {p.code for p in report.problems} >= {"NO_CHANNEL", "NO_AUDIENCE"}
 
 
+@pytest.mark.bulk
 @pytest.mark.timeout(600)
 async def test_ten_thousand_contacts_at_80_per_second_complete_with_exact_stats(
     stack: Stack,
