@@ -72,9 +72,19 @@ EVERYONE = {"kind": "group", "match": "all", "conditions": [{"kind": "tag", "tag
 
 
 async def ask(nc: NatsClient, service: str, name: str, query: Query, reply: type[Any]) -> Any:
-    answer = await nc.request(
-        query_subject(service, name), Envelope.wrap(query, workspace_id=WS).to_bytes(), timeout=600
-    )
+    deadline = time.monotonic() + 60  # the messaging process may still be starting
+    while True:
+        try:
+            answer = await nc.request(
+                query_subject(service, name),
+                Envelope.wrap(query, workspace_id=WS).to_bytes(),
+                timeout=600,
+            )
+            break
+        except nats.errors.NoRespondersError:
+            if time.monotonic() > deadline:
+                raise
+            await asyncio.sleep(0.2)
     if "Nats-Service-Error-Code" in (answer.headers or {}):
         raise RuntimeError(f"{name}: {answer.headers}")
     parsed: Reply = reply.model_validate_json(answer.data)
