@@ -19,24 +19,11 @@ from datetime import datetime, timedelta
 from parley.contracts.campaigns.campaigns import CampaignDefinition
 from parley.contracts.campaigns.queries import CampaignProblem, DryRunReport
 from parley.contracts.messaging.channels import ChannelView
+from parley.contracts.messaging.tiers import tier_cap
 from parley.flow_engine.domain.campaigns.content import template_problems
 from parley.flow_engine.domain.campaigns.pacing import campaign_rate, expected_seconds
 
 WINDOW = timedelta(hours=24)
-# Tiers as messaging names them; an unknown tier gets the entry tier's cap, as messaging does.
-TIER_CAPS: dict[str, int | None] = {
-    "TIER_50": 50,
-    "TIER_250": 250,
-    "TIER_1K": 1_000,
-    "TIER_2K": 2_000,
-    "TIER_10K": 10_000,
-    "TIER_100K": 100_000,
-    "TIER_UNLIMITED": None,
-}
-
-
-def tier_cap(tier: str) -> int | None:
-    return TIER_CAPS.get(tier.upper(), TIER_CAPS["TIER_250"])
 
 
 def outside_window(last_inbound_at: datetime | None, now: datetime) -> bool:
