@@ -10,6 +10,7 @@ from pathlib import Path
 
 from parley.contracts.messaging.channels import ChangeChannel, GetNumberHealth, ListChannels
 from parley.contracts.messaging.sandbox import SandboxConversation, SandboxSend
+from parley.contracts.messaging.stats import GetMessageStats
 from parley.contracts.messaging.webhooks import VerifyWebhook, VerifyWebhookSubscription
 from parley.contracts.streams import CRM, INGRESS, USAGE
 from parley.messaging import __version__
@@ -22,10 +23,11 @@ from parley.messaging.adapters.reach import Reach
 from parley.messaging.adapters.sandbox_store import SandboxStore
 from parley.messaging.adapters.secrets import SecretBox
 from parley.messaging.adapters.send_ledger import SendLedger
-from parley.messaging.handlers import erasures, ingress, opt_outs, outbound, watchdog
+from parley.messaging.handlers import erasures, ingress, message_stats, opt_outs, outbound, watchdog
 from parley.messaging.handlers.channel_requests import ChannelRequests
 from parley.messaging.handlers.erasures import Erasures
 from parley.messaging.handlers.ingress import Ingress
+from parley.messaging.handlers.message_stats import MessageStatsQueries, MessageStatsReadModel
 from parley.messaging.handlers.number_pauses import NumberPauses
 from parley.messaging.handlers.opt_outs import OptOuts
 from parley.messaging.handlers.outbound import Outbound, OutboundSettings
@@ -126,6 +128,10 @@ def build(settings: MessagingSettings | None = None) -> Service:
     service.add_query("change-channel", ChangeChannel, requests.answer)
     service.add_query("list-channels", ListChannels, requests.list)
     service.add_query("number-health", GetNumberHealth, dog.answer)
+    # The dashboard's counts: a read model of messaging's own events, exactly once per event.
+    service.add_projection(MessageStatsReadModel(), message_stats.CONSUMER)
+    stats = MessageStatsQueries(service.engine, service.schema)
+    service.add_query("message-stats", GetMessageStats, stats.answer)
     simulator = SandboxRequests(nc, channels, sandbox_store, box)
     service.add_query("sandbox-send", SandboxSend, simulator.send)
     service.add_query("sandbox-conversation", SandboxConversation, simulator.conversation)
