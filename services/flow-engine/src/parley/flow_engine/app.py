@@ -13,6 +13,7 @@ from parley.contracts.executions.queries import (
     InspectContact,
     ListExecutions,
 )
+from parley.contracts.executions.stats import GetExecutionStats
 from parley.contracts.flows.queries import GetFlow, GetFlowVersion, ListFlows, ListFlowVersions
 from parley.contracts.flows.requests import ChangeFlow
 from parley.contracts.streams import AI, CRM, MESSAGING
@@ -38,6 +39,7 @@ from parley.flow_engine.handlers.execution_effects import ExecutionEffects
 from parley.flow_engine.handlers.execution_inputs import ExecutionInputs, ExecutionRunner
 from parley.flow_engine.handlers.execution_read_model import CONSUMER as EXECUTION_READ_MODEL
 from parley.flow_engine.handlers.execution_read_model import ExecutionReadModel
+from parley.flow_engine.handlers.execution_stats import ExecutionStatsQueries
 from parley.flow_engine.handlers.execution_timers import ExecutionTimers
 from parley.flow_engine.handlers.external_http import ExternalHttp
 from parley.flow_engine.handlers.flow_commands import FlowCommands
@@ -86,6 +88,8 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     executions_read = ExecutionQueries(service.engine, service.schema)
     service.add_query("list-executions", ListExecutions, executions_read.list_executions)
     service.add_query("get-execution", GetExecution, executions_read.get_execution)
+    stats = ExecutionStatsQueries(service.engine, service.schema)
+    service.add_query("execution-stats", GetExecutionStats, stats.answer)
     # The engine consumes messaging's and ai-rag's events and sends commands to them and to crm;
     # it creates their streams (from the one catalog, so with the same config) when it starts
     # before their owners.
