@@ -10,7 +10,7 @@ DISTS := libs/contracts libs/runtime $(wildcard services/*)
 STAMP := $(VENV)/.installed
 PY_SOURCES := libs services tests bench
 
-.PHONY: install run test test-bulk test-fast lint fmt bench lock contracts clean
+.PHONY: install run test test-bulk test-fast test-web test-browser lint lint-web fmt bench lock contracts clean web chromium
 
 install: $(STAMP)
 
@@ -21,20 +21,48 @@ $(STAMP): requirements.txt $(foreach d,$(DISTS),$(d)/pyproject.toml)
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps $(foreach d,$(DISTS),-e $(d))
 	@touch $@
 
-run: install
+# The web app (web/): node modules from the lock file, then the production build the gateway
+# serves at /.
+WEB_STAMP := web/node_modules/.installed
+
+$(WEB_STAMP): web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web: $(WEB_STAMP)
+	cd web && npm run --silent build
+
+# Browser tests drive Debian's chromium (playwright-core downloads no browser).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+
+run: install web
 	$(BIN)/parley dev
 
-lint: install
+lint: install lint-web
 	$(BIN)/ruff check $(PY_SOURCES)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/mypy $(PY_SOURCES)
+
+lint-web: $(WEB_STAMP)
+	cd web && npm run --silent typecheck && npm run --silent lint
 
 fmt: install
 	$(BIN)/ruff format $(PY_SOURCES)
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 
-test: lint
+test: lint test-web
 	$(BIN)/pytest -q -m "not bulk"
+	$(MAKE) --no-print-directory test-browser
+
+# Unit tests of the web app (vitest).
+test-web: $(WEB_STAMP)
+	cd web && npm test --silent
+
+# The web app in chromium against the whole system started by the test (tests/e2e/browser).
+# Screenshots of each main page land in web/test-results/screenshots.
+test-browser: install web chromium
+	cd web && npm run --silent e2e
 
 # The full-scale acceptance tests (a 100,000-row import, a 10,000-contact campaign at 80/s) run in
 # a session of their own: their volume would otherwise sit in the shared streams for every later

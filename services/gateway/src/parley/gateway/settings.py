@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
 from parley.runtime.settings import Port, ServiceSettings
+
+# services/gateway/src/parley/gateway/settings.py → the repository's root (an editable install).
+_REPO_ROOT = Path(__file__).resolve().parents[5]
 
 
 class GatewaySettings(ServiceSettings):
@@ -34,6 +38,8 @@ class GatewaySettings(ServiceSettings):
     stripe_signature_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
     # WebSocket: events a client may fall behind by before it is closed (4008).
     ws_client_buffer: int = Field(default=1000, ge=10, le=100_000)
+    # The built web app served at `/` (`make web`); by default the repository's `web/dist`.
+    web_dist_dir: Path = Field(default_factory=lambda: _REPO_ROOT / "web" / "dist")
 
     @field_validator("cors_origins", mode="before")
     @classmethod

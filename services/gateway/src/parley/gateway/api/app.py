@@ -24,6 +24,7 @@ from parley.gateway.api.routes import (
     campaigns,
     channels,
     contacts,
+    dashboard,
     executions,
     flows,
     imports,
@@ -32,6 +33,7 @@ from parley.gateway.api.routes import (
     webhooks,
     workspaces,
 )
+from parley.gateway.api.static_files import web_router
 from parley.gateway.graphql import graphql_router
 
 API_PREFIX = "/api/v1"
@@ -68,12 +70,15 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         segments,
         imports,
         campaigns,
+        dashboard,
     ):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(webhooks.router)
     app.include_router(live.router)
     app.include_router(graphql_router(context), prefix="/graphql")
+    # Last: every other GET is the web app's.
+    app.include_router(web_router(context.settings.web_dist_dir))
     settings = context.settings
     app.add_middleware(
         Idempotency,

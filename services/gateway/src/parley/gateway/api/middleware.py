@@ -50,7 +50,9 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(_SECURITY_HEADERS)
-                if not path.startswith(_DOCS_PATHS):
+                # A response with its own policy (the web app's pages) keeps it.
+                own_policy = any(name.lower() == b"content-security-policy" for name, _ in headers)
+                if not own_policy and not path.startswith(_DOCS_PATHS):
                     headers.append(_API_CSP)
                 if scope.get("scheme") == "https":
                     headers.append((b"strict-transport-security", b"max-age=31536000"))
@@ -196,7 +198,9 @@ class TextGuard:
                 return
 
         async def replay() -> Message:
-            return messages.pop(0) if messages else {"type": "http.disconnect"}
+            # Once the body is handed on, the client's own messages follow: answering
+            # `http.disconnect` here would tell a streaming response the client had left.
+            return messages.pop(0) if messages else await receive()
 
         await self.app(scope, replay, send)
 

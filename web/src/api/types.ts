@@ -1,0 +1,16 @@
+import type { components } from "./schema";
+
+// Short names for the schemas the pages use most.
+type S = components["schemas"];
+export type FlowSummary = S["FlowSummary"];
+export type FlowDetail = S["FlowDetail"];
+export type FlowGraph = S["FlowGraph"];
+export type FlowProblem = S["FlowProblem"];
+export type ExecutionSummary = S["ExecutionSummary"];
+export type ExecutionDetail = S["ExecutionDetail"];
+export type ExecutionReplay = S["ExecutionReplay"];
+export type ChannelView = S["ChannelView"];
+export type ContactView = S["ContactView"];
+export type CampaignView = S["CampaignView"];
+export type Workspace = S["Workspace"];
+export type Me = S["Me"];
