@@ -148,6 +148,7 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", f"{WS}/campaigns/{{campaign_id}}/pause"): Entry(),
     ("POST", f"{WS}/campaigns/{{campaign_id}}/resume"): Entry(),
     ("POST", f"{WS}/campaigns/{{campaign_id}}/cancel"): Entry(),
+    ("GET", f"{WS}/dashboard"): Entry(params={"hours": 24}),
     ("POST", f"{WS}/leave"): Entry(),  # last: a role allowed to leave does leave
 }
 # Routes that name a resource by a key the caller chooses within their own workspace (a PUT

@@ -44,6 +44,7 @@ VIEWER = {
     "members:read",
     "contacts:read",
     "campaigns:read",
+    "analytics:read",
 }
 
 

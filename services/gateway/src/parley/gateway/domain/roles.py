@@ -10,7 +10,8 @@ a contact as they talk to it; editors shape the CRM (imports, segments, fields) 
 campaigns, and take bulk data out (`contacts:export`: the CSV and a contact's data export);
 admins do what is hard to undo or reaches customers at scale: erasing a contact's personal
 data, the STOP keywords, and starting a campaign's sends (launch, schedule, resume). Pausing
-or cancelling a campaign only stops sends, so an editor may.
+or cancelling a campaign only stops sends, so an editor may. Everyone sees the dashboard
+(`analytics:read`: figures of messages, executions and numbers).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ _VIEWER = frozenset(
         "members:read",
         "contacts:read",
         "campaigns:read",
+        "analytics:read",
     }
 )
 _AGENT = _VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
