@@ -34,7 +34,13 @@ _RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    # Every field is always in the answer, so the published schema says so (typed clients).
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        populate_by_name=True,
+        json_schema_serialization_defaults_required=True,
+    )
 
 
 class DashboardPeriod(_Out):
