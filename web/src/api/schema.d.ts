@@ -1244,6 +1244,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Figures of the last hours and what needs attention */
+        get: operations["get_dashboard_api_v1_workspaces__workspace_id__dashboard_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/whatsapp": {
         parameters: {
             query?: never;
@@ -1479,6 +1496,31 @@ export interface components {
              * @enum {string}
              */
             kind: "api";
+        };
+        /** AttentionItem */
+        AttentionItem: {
+            /** Kind */
+            kind: string;
+            /**
+             * Severity
+             * @enum {string}
+             */
+            severity: "critical" | "warning" | "info";
+            /** Title */
+            title: string;
+            /** Detail */
+            detail: string;
+            target: components["schemas"]["AttentionTarget"];
+        };
+        /** AttentionTarget */
+        AttentionTarget: {
+            /**
+             * Page
+             * @enum {string}
+             */
+            page: "numbers" | "flows" | "executions" | "campaigns" | "onboarding";
+            /** Id */
+            id: string | null;
         };
         /** ButtonPayloadTrigger */
         ButtonPayloadTrigger: {
@@ -2276,6 +2318,39 @@ export interface components {
              */
             reply_id: string;
         };
+        /** Dashboard */
+        Dashboard: {
+            period: components["schemas"]["DashboardPeriod"];
+            messages: components["schemas"]["MessageFigures"];
+            /** Series */
+            series: components["schemas"]["HourFigures"][];
+            /** Failures */
+            failures: components["schemas"]["FailureFigure"][];
+            executions: components["schemas"]["ExecutionFigures"];
+            /** Flows */
+            flows: components["schemas"]["FlowFigures"][];
+            /** Numbers */
+            numbers: components["schemas"]["NumberFigures"][];
+            /** Attention */
+            attention: components["schemas"]["AttentionItem"][];
+        };
+        /** DashboardPeriod */
+        DashboardPeriod: {
+            /**
+             * From
+             * Format: date-time
+             * @description start of the oldest hour
+             */
+            from: string;
+            /**
+             * To
+             * Format: date-time
+             * @description now
+             */
+            to: string;
+            /** Hours */
+            hours: number;
+        };
         /** DefinitionChange */
         DefinitionChange: {
             definition: components["schemas"]["CampaignDefinition-Input"];
@@ -2447,6 +2522,17 @@ export interface components {
              */
             steps_truncated: boolean;
         };
+        /** ExecutionFigures */
+        ExecutionFigures: {
+            /** Active */
+            active: number;
+            /** Started */
+            started: number;
+            /** Completed */
+            completed: number;
+            /** Failed */
+            failed: number;
+        };
         /** ExecutionPage */
         ExecutionPage: {
             /** Items */
@@ -2525,6 +2611,13 @@ export interface components {
              * @default
              */
             trigger: string;
+        };
+        /** FailureFigure */
+        FailureFigure: {
+            /** Code */
+            code: string;
+            /** Count */
+            count: number;
         };
         /** FieldChangeResult */
         FieldChangeResult: {
@@ -2695,6 +2788,21 @@ export interface components {
             has_unpublished_changes: boolean;
             draft: components["schemas"]["FlowGraph"];
         };
+        /** FlowFigures */
+        FlowFigures: {
+            /** Flow Id */
+            flow_id: string;
+            /** Name */
+            name: string;
+            /** Started */
+            started: number;
+            /** Completed */
+            completed: number;
+            /** Active */
+            active: number;
+            /** Conversion Rate */
+            conversion_rate: number;
+        };
         /**
          * FlowGraph
          * @description The editable definition. `entry` is the node a triggered execution starts at.
@@ -2853,6 +2961,46 @@ export interface components {
             penalty: number;
             /** Detail */
             detail: string;
+        };
+        /** HealthReasonView */
+        HealthReasonView: {
+            /** Code */
+            code: string;
+            /** Detail */
+            detail: string;
+        };
+        /** HourFigures */
+        HourFigures: {
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+            /**
+             * Delivered
+             * @default 0
+             */
+            delivered: number;
+            /**
+             * Read
+             * @default 0
+             */
+            read: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Replies
+             * @default 0
+             */
+            replies: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** HttpRequestNode */
         HttpRequestNode: {
@@ -3268,6 +3416,34 @@ export interface components {
              */
             joined_at: string;
         };
+        /** MessageFigures */
+        MessageFigures: {
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+            /**
+             * Delivered
+             * @default 0
+             */
+            delivered: number;
+            /**
+             * Read
+             * @default 0
+             */
+            read: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Replies
+             * @default 0
+             */
+            replies: number;
+        };
         /** Move */
         Move: {
             /** Node Id */
@@ -3345,6 +3521,21 @@ export interface components {
         NewWorkspace: {
             /** Name */
             name: string;
+        };
+        /** NumberFigures */
+        NumberFigures: {
+            /** Channel Id */
+            channel_id: string;
+            /** Name */
+            name: string;
+            /** Phone */
+            phone: string;
+            /** Status */
+            status: string;
+            /** Health Score */
+            health_score: number | null;
+            /** Reasons */
+            reasons: components["schemas"]["HealthReasonView"][];
         };
         /** NumberHealthReport */
         NumberHealthReport: {
@@ -7224,6 +7415,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignChangeResult"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_dashboard_api_v1_workspaces__workspace_id__dashboard_get: {
+        parameters: {
+            query?: {
+                /** @description the period: this many clock hours, to now */
+                hours?: number;
+            };
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dashboard"];
                 };
             };
             /** @description Validation Error */
