@@ -1,0 +1,121 @@
+import { Alert, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { IconAlertTriangle } from "@tabler/icons-react";
+import { useState } from "react";
+
+import { ApiError, formErrors } from "../../../api/problems";
+import { CopyField } from "../shared/CopyField";
+import { grantableRoles, isRole, permissionGroups, PERMISSIONS, ROLE_LABELS } from "../shared/roles";
+import { splitApiErrors } from "../shared/validation";
+import { useCreateApiKey, type CreatedApiKey } from "./queries";
+
+interface Values {
+  name: string;
+  preset: string;
+  permissions: string[];
+}
+
+/** Create a key with at most the creator's permissions, then show its secret once. */
+export function CreateKeyModal({
+  workspaceId,
+  myRole,
+  opened,
+  onClose,
+}: {
+  workspaceId: string;
+  myRole: string | undefined;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const create = useCreateApiKey(workspaceId);
+  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const mine = isRole(myRole) ? PERMISSIONS[myRole] : [];
+  const presets = grantableRoles(myRole);
+  const form = useForm<Values>({
+    initialValues: { name: "", preset: "viewer", permissions: [...PERMISSIONS.viewer] },
+    validate: {
+      name: (value) => (value.trim() === "" ? "Name is required" : value.length > 200 ? "Name must be at most 200 characters" : null),
+      permissions: (value) => (value.length === 0 ? "Permissions must name at least one" : null),
+    },
+  });
+
+  function close() {
+    form.reset();
+    setCreated(null);
+    create.reset();
+    onClose();
+  }
+
+  const submit = form.onSubmit(async (values) => {
+    try {
+      setCreated(await create.mutateAsync({ name: values.name.trim(), permissions: values.permissions }));
+    } catch (error) {
+      form.setErrors(splitApiErrors(formErrors(error), ["name", "permissions"]).onFields);
+    }
+  });
+
+  if (created)
+    return (
+      <Modal opened={opened} onClose={close} title="Your new API key" size="lg" closeOnClickOutside={false}>
+        <Stack>
+          <Alert color="yellow" icon={<IconAlertTriangle />} title="Copy the key now: it is shown only once">
+            Parley keeps only a hash of it. If you lose it, revoke it and create another. Treat it like a password:
+            anyone with it acts on this workspace with its permissions.
+          </Alert>
+          <CopyField label="Secret key" value={created.key} />
+          <Text size="sm" c="dimmed">
+            Send it as <code>Authorization: Bearer &lt;key&gt;</code>.
+          </Text>
+          <Group justify="flex-end">
+            <Button onClick={close}>I have copied it</Button>
+          </Group>
+        </Stack>
+      </Modal>
+    );
+
+  return (
+    <Modal opened={opened} onClose={close} title="Create an API key" size="lg">
+      <form onSubmit={submit} noValidate>
+        <Stack>
+          {create.error instanceof ApiError && create.error.errors.length === 0 && (
+            <Alert color="red" role="alert">
+              {create.error.message}
+            </Alert>
+          )}
+          <TextInput label="Name" description="Where the key is used, e.g. “CRM sync”" required {...form.getInputProps("name")} />
+          <Select
+            label="Start from a role"
+            description="Fills in that role's permissions; adjust them below"
+            allowDeselect={false}
+            data={presets.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
+            value={form.values.preset}
+            onChange={(value) => {
+              if (!isRole(value ?? undefined)) return;
+              form.setFieldValue("preset", value as string);
+              form.setFieldValue("permissions", [...PERMISSIONS[value as keyof typeof PERMISSIONS]]);
+            }}
+          />
+          <Checkbox.Group label="Permissions" description="At most your own" {...form.getInputProps("permissions")}>
+            <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
+              {permissionGroups(mine).map((group) => (
+                <Stack key={group.group} gap={4}>
+                  {group.items.map((permission) => (
+                    <Checkbox key={permission} value={permission} label={permission} />
+                  ))}
+                </Stack>
+              ))}
+            </SimpleGrid>
+          </Checkbox.Group>
+          <Group justify="flex-end">
+            <Button variant="default" onClick={close}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={create.isPending}>
+              Create key
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
