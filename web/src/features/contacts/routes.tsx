@@ -1,8 +1,15 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { ContactDetailPage } from "./ContactDetailPage";
+import { ContactsPage } from "./ContactsPage";
+import { FieldsPage } from "./FieldsPage";
+import { ImportJobPage } from "./import/ImportJobPage";
+import { ImportPage } from "./import/ImportPage";
 
-// Placeholder until the contacts pages land (H4).
 export const contactRoutes: RouteObject[] = [
-  { path: "contacts/*", element: <EmptyState title="Contacts">Coming in this release.</EmptyState> },
+  { path: "contacts", element: <ContactsPage /> },
+  { path: "contacts/fields", element: <FieldsPage /> },
+  { path: "contacts/import", element: <ImportPage /> },
+  { path: "contacts/import/:importId", element: <ImportJobPage /> },
+  { path: "contacts/:contactId", element: <ContactDetailPage /> },
 ];
