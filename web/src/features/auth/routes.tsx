@@ -1,8 +1,9 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { LoginPage } from "./LoginPage";
+import { SignupPage } from "./SignupPage";
 
-// Placeholder until the auth pages land (H5).
 export const authRoutes: RouteObject[] = [
-  { path: "/login", element: <EmptyState title="Sign in">Coming in this release.</EmptyState> },
+  { path: "/login", element: <LoginPage /> },
+  { path: "/signup", element: <SignupPage /> },
 ];

@@ -1,8 +1,5 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { OnboardingPage } from "./OnboardingPage";
 
-// Placeholder until the onboarding pages land (H5).
-export const onboardingRoutes: RouteObject[] = [
-  { path: "/onboarding", element: <EmptyState title="Onboarding">Coming in this release.</EmptyState> },
-];
+export const onboardingRoutes: RouteObject[] = [{ path: "/onboarding", element: <OnboardingPage /> }];
