@@ -6,7 +6,7 @@ import { useState } from "react";
 import { EmptyState, QueryState } from "../../../components/PageState";
 import { useRole, useWorkspaceId } from "../../../state/workspace";
 import { ConfirmAction } from "../shared/ConfirmAction";
-import { can } from "../shared/roles";
+import { can, ROLE_LABELS, roleWithPermissions } from "../shared/roles";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { keyPrefix, useApiKeys, useRevokeApiKey, type ApiKey } from "./queries";
 
@@ -98,7 +98,16 @@ function KeysTable({ workspaceId, keys, canWrite }: { workspaceId: string; keys:
                 </Text>
               </Table.Td>
               <Table.Td maw={320}>
-                <Spoiler maxHeight={48} showLabel="Show all" hideLabel="Show less">
+                {roleWithPermissions(key.permissions) && (
+                  <Text size="xs" c="dimmed" mb={4}>
+                    Same as {ROLE_LABELS[roleWithPermissions(key.permissions) ?? "viewer"]}
+                  </Text>
+                )}
+                <Spoiler
+                  maxHeight={44}
+                  showLabel={<Text size="xs">Show all {key.permissions.length}</Text>}
+                  hideLabel={<Text size="xs">Show less</Text>}
+                >
                   <Group gap={4}>
                     {key.permissions.map((permission) => (
                       <Badge key={permission} size="xs" variant="outline" tt="none">

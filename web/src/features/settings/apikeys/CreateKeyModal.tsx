@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Modal, Select, SimpleGrid, Stack, Text, TextInput } from "@mantine/core";
+import { Alert, Button, Checkbox, Group, Modal, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState } from "react";
@@ -40,10 +40,14 @@ export function CreateKeyModal({
   });
 
   function close() {
+    onClose();
+  }
+
+  // Reset only once the modal has faded out, so the secret does not flash back to the form.
+  function cleared() {
     form.reset();
     setCreated(null);
     create.reset();
-    onClose();
   }
 
   const submit = form.onSubmit(async (values) => {
@@ -54,9 +58,16 @@ export function CreateKeyModal({
     }
   });
 
-  if (created)
-    return (
-      <Modal opened={opened} onClose={close} title="Your new API key" size="lg" closeOnClickOutside={false}>
+  return (
+    <Modal
+      opened={opened}
+      onClose={close}
+      onExitTransitionEnd={cleared}
+      title={created ? "Your new API key" : "Create an API key"}
+      size="lg"
+      closeOnClickOutside={!created}
+    >
+      {created ? (
         <Stack>
           <Alert color="yellow" icon={<IconAlertTriangle />} title="Copy the key now: it is shown only once">
             Parley keeps only a hash of it. If you lose it, revoke it and create another. Treat it like a password:
@@ -70,52 +81,52 @@ export function CreateKeyModal({
             <Button onClick={close}>I have copied it</Button>
           </Group>
         </Stack>
-      </Modal>
-    );
-
-  return (
-    <Modal opened={opened} onClose={close} title="Create an API key" size="lg">
-      <form onSubmit={submit} noValidate>
-        <Stack>
-          {create.error instanceof ApiError && create.error.errors.length === 0 && (
-            <Alert color="red" role="alert">
-              {create.error.message}
-            </Alert>
-          )}
-          <TextInput label="Name" description="Where the key is used, e.g. “CRM sync”" required {...form.getInputProps("name")} />
-          <Select
-            label="Start from a role"
-            description="Fills in that role's permissions; adjust them below"
-            allowDeselect={false}
-            data={presets.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
-            value={form.values.preset}
-            onChange={(value) => {
-              if (!isRole(value ?? undefined)) return;
-              form.setFieldValue("preset", value as string);
-              form.setFieldValue("permissions", [...PERMISSIONS[value as keyof typeof PERMISSIONS]]);
-            }}
-          />
-          <Checkbox.Group label="Permissions" description="At most your own" {...form.getInputProps("permissions")}>
-            <SimpleGrid cols={{ base: 1, sm: 2 }} mt="xs" spacing="xs">
-              {permissionGroups(mine).map((group) => (
-                <Stack key={group.group} gap={4}>
-                  {group.items.map((permission) => (
-                    <Checkbox key={permission} value={permission} label={permission} />
-                  ))}
-                </Stack>
-              ))}
-            </SimpleGrid>
-          </Checkbox.Group>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create key
-            </Button>
-          </Group>
-        </Stack>
-      </form>
+      ) : (
+        <form onSubmit={submit} noValidate>
+          <Stack>
+            {create.error instanceof ApiError && create.error.errors.length === 0 && (
+              <Alert color="red" role="alert">
+                {create.error.message}
+              </Alert>
+            )}
+            <TextInput label="Name" description="Where the key is used, e.g. “CRM sync”" required {...form.getInputProps("name")} />
+            <Select
+              label="Start from a role"
+              description="Fills in that role's permissions; adjust them below"
+              allowDeselect={false}
+              data={presets.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
+              value={form.values.preset}
+              onChange={(value) => {
+                if (!isRole(value ?? undefined)) return;
+                form.setFieldValue("preset", value as string);
+                form.setFieldValue("permissions", [...PERMISSIONS[value as keyof typeof PERMISSIONS]]);
+              }}
+            />
+            <Checkbox.Group label="Permissions" description="At most your own" {...form.getInputProps("permissions")}>
+              <Stack mt="xs" gap={6}>
+                {permissionGroups(mine).map((group) => (
+                  <Group key={group.group} gap="md" wrap="wrap">
+                    <Text size="sm" fw={600} w={96} tt="capitalize">
+                      {group.group.replace("_", " ")}
+                    </Text>
+                    {group.items.map((permission) => (
+                      <Checkbox key={permission} value={permission} label={permission} />
+                    ))}
+                  </Group>
+                ))}
+              </Stack>
+            </Checkbox.Group>
+            <Group justify="flex-end">
+              <Button variant="default" onClick={close}>
+                Cancel
+              </Button>
+              <Button type="submit" loading={create.isPending}>
+                Create key
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      )}
     </Modal>
   );
 }

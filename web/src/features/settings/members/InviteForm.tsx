@@ -3,7 +3,7 @@ import { useForm } from "@mantine/form";
 
 import { ApiError, formErrors } from "../../../api/problems";
 import { CopyField } from "../shared/CopyField";
-import { grantableRoles, ROLE_DESCRIPTIONS, ROLE_LABELS, type Role } from "../shared/roles";
+import { grantableRoles, ROLE_LABELS, type Role } from "../shared/roles";
 import { isEmail, splitApiErrors } from "../shared/validation";
 import { invitationLink, useInvite, type CreatedInvitation } from "./queries";
 
@@ -49,7 +49,6 @@ export function InviteForm({
             w={160}
             allowDeselect={false}
             data={roles.map((role) => ({ value: role, label: ROLE_LABELS[role] }))}
-            description={ROLE_DESCRIPTIONS[form.values.role]?.split(".")[0]}
             {...form.getInputProps("role")}
           />
           <Button type="submit" mt={25} loading={invite.isPending}>

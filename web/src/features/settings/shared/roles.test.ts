@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 
-import { can, canGrant, canManageMember, grantableRoles, isRole, PERMISSIONS, permissionGroups, ROLES } from "./roles";
+import {
+  can,
+  canGrant,
+  canManageMember,
+  grantableRoles,
+  isRole,
+  PERMISSIONS,
+  permissionGroups,
+  ROLES,
+  roleWithPermissions,
+} from "./roles";
 
 describe("the role table", () => {
   it("gives each role every permission of the roles below it", () => {
@@ -34,6 +44,11 @@ describe("the role table", () => {
     expect(canManageMember("admin", "admin")).toBe(true);
     expect(canManageMember("admin", "owner")).toBe(false);
     expect(canManageMember("editor", "viewer")).toBe(false);
+  });
+
+  it("names the role an API key's permissions match", () => {
+    expect(roleWithPermissions([...PERMISSIONS.editor].reverse())).toBe("editor");
+    expect(roleWithPermissions(["flows:read"])).toBeUndefined();
   });
 
   it("recognises role names and groups permissions by resource", () => {

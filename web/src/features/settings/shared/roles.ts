@@ -94,6 +94,14 @@ export function canManageMember(actor: string | undefined, target: Role): boolea
   return can(actor, "members:write") && canGrant(actor, target);
 }
 
+/** The role whose permissions are exactly these, if any (to summarise an API key). */
+export function roleWithPermissions(permissions: readonly string[]): Role | undefined {
+  const wanted = new Set(permissions);
+  return ROLES_DESC.find(
+    (role) => PERMISSIONS[role].length === wanted.size && PERMISSIONS[role].every((p) => wanted.has(p)),
+  );
+}
+
 /** Permissions grouped by resource, in table order, for the API key picker. */
 export function permissionGroups(permissions: readonly string[]): { group: string; items: string[] }[] {
   const groups = new Map<string, string[]>();
