@@ -1,8 +1,5 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { SandboxPage } from "./SandboxPage";
 
-// Placeholder until the sandbox pages land (H3).
-export const sandboxRoutes: RouteObject[] = [
-  { path: "sandbox", element: <EmptyState title="Sandbox phone">Coming in this release.</EmptyState> },
-];
+export const sandboxRoutes: RouteObject[] = [{ path: "sandbox", element: <SandboxPage /> }];

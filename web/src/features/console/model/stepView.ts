@@ -1,0 +1,195 @@
+import { shortType } from "./liveState";
+import type { TimelineStep } from "./replay";
+
+// How the timeline shows one event of the log: a title, a tone, and the parts worth reading
+// (the message sent, the reply, an AI answer with its sources, an HTTP exchange). Pure.
+
+export type Tone = "gray" | "blue" | "green" | "orange" | "red" | "violet";
+
+export interface Source {
+  title: string;
+  documentId: string;
+  snippet: string;
+}
+
+export interface HttpRequestView {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface HttpResponseView {
+  status: number | null;
+  headers: Record<string, string>;
+  body: string;
+  error: string;
+}
+
+export type StepBody =
+  | { kind: "none" }
+  | { kind: "text"; text: string }
+  | { kind: "message"; text: string; choices: string[] }
+  | { kind: "ai_question"; question: string; knowledgeBase: string }
+  | { kind: "ai_answer"; answer: string; sources: Source[]; error: string }
+  | { kind: "http_request"; request: HttpRequestView }
+  | { kind: "http_response"; response: HttpResponseView }
+  | { kind: "data"; data: Record<string, unknown> };
+
+export interface StepView {
+  title: string;
+  tone: Tone;
+  failed: boolean;
+  body: StepBody;
+}
+
+type Dict = Record<string, unknown>;
+const dict = (v: unknown): Dict => (v && typeof v === "object" && !Array.isArray(v) ? (v as Dict) : {});
+const str = (v: unknown): string => (typeof v === "string" ? v : v == null ? "" : String(v));
+const strings = (v: unknown): Record<string, string> =>
+  Object.fromEntries(Object.entries(dict(v)).map(([k, x]) => [k, str(x)]));
+
+export function pretty(value: unknown): string {
+  if (typeof value === "string") {
+    try {
+      return JSON.stringify(JSON.parse(value), null, 2);
+    } catch {
+      return value;
+    }
+  }
+  return value === undefined || value === null ? "" : JSON.stringify(value, null, 2);
+}
+
+/** A flow node's message content (`{kind, body, ...}`) in a line, with its buttons or rows. */
+export function messagePreview(message: unknown): { text: string; choices: string[] } {
+  const m = dict(message);
+  switch (m.kind) {
+    case "buttons":
+      return { text: str(m.body), choices: (m.buttons as Dict[] | undefined)?.map((b) => str(b.title)) ?? [] };
+    case "list": {
+      const rows = ((m.sections as Dict[] | undefined) ?? []).flatMap((s) => (s.rows as Dict[] | undefined) ?? []);
+      return { text: str(m.body), choices: rows.map((r) => str(r.title)) };
+    }
+    case "media":
+      return { text: `${str(m.media_type) || "media"}: ${str(m.caption) || str(m.url)}`, choices: [] };
+    case "template":
+      return { text: `template ${str(m.name)} (${str(m.language)})`, choices: [] };
+    default:
+      return { text: str(m.body ?? m.text), choices: [] };
+  }
+}
+
+function sources(value: unknown): Source[] {
+  if (!Array.isArray(value)) return [];
+  return value.map((s) =>
+    typeof s === "string"
+      ? { title: s, documentId: s, snippet: "" }
+      : { title: str(dict(s).title) || str(dict(s).document_id), documentId: str(dict(s).document_id), snippet: str(dict(s).snippet) },
+  );
+}
+
+/** request_id → "http" | "ai", so an answer can be shown as what it answers. */
+export function callKinds(steps: readonly TimelineStep[]): Map<string, string> {
+  const kinds = new Map<string, string>();
+  for (const step of steps) {
+    if (step.event === "exec.ExternalCallRequested") kinds.set(str(step.detail.request_id), str(step.detail.call));
+  }
+  return kinds;
+}
+
+const TITLES: Record<string, string> = {
+  ExecutionStarted: "Started",
+  NodeEntered: "Entered node",
+  MessageSendRequested: "Message sent",
+  ConditionEvaluated: "Condition evaluated",
+  VariableAssigned: "Variable set",
+  ContactUpdateRequested: "Contact updated",
+  BranchChosen: "A/B branch chosen",
+  WaitingForReply: "Waiting for a reply",
+  ReplyAccepted: "Reply received",
+  ReplyRejected: "Reply rejected",
+  DelayStarted: "Delay started",
+  TimerElapsed: "Timer elapsed",
+  HandoverStarted: "Handed over to a person",
+  HandoverReleased: "Handover released",
+  ExternalCallFailed: "Call failed",
+  MessageStatusRecorded: "Message status",
+  FlowJumpRequested: "Jumped to another flow",
+  MovedToNode: "Moved by an operator",
+  ExecutionCompleted: "Completed",
+  ExecutionFailed: "Failed",
+  ExecutionCancelled: "Cancelled",
+};
+
+export function describeStep(step: TimelineStep, kinds: Map<string, string> = new Map()): StepView {
+  const type = shortType(step.event);
+  const d = step.detail;
+  const view: StepView = { title: TITLES[type] ?? type, tone: "gray", failed: false, body: { kind: "none" } };
+  switch (type) {
+    case "ExecutionStarted": {
+      const contact = dict(d.contact);
+      const who = str(contact.name) || str(contact.phone) || str(contact.contact_id);
+      return { ...view, tone: "blue", body: { kind: "text", text: `${who} · trigger: ${str(d.trigger) || "—"}` } };
+    }
+    case "NodeEntered":
+    case "MovedToNode":
+      return { ...view, tone: "blue", body: { kind: "text", text: str(step.node_id) } };
+    case "MessageSendRequested":
+      return { ...view, tone: "green", body: { kind: "message", ...messagePreview(d.message) } };
+    case "ReplyAccepted":
+      return { ...view, tone: "green", body: { kind: "message", text: str(d.text), choices: d.button_id ? [`button ${str(d.button_id)}`] : [] } };
+    case "ReplyRejected":
+      return { ...view, tone: "orange", body: { kind: "text", text: `"${str(d.text)}": ${str(d.reason)} (attempt ${str(d.attempt)})` } };
+    case "ConditionEvaluated":
+      return { ...view, body: { kind: "text", text: d.result ? "true" : "false" } };
+    case "VariableAssigned":
+      return { ...view, body: { kind: "text", text: `${str(d.name)} = ${pretty(d.value)}` } };
+    case "BranchChosen":
+      return { ...view, body: { kind: "text", text: `port ${str(d.port)} (bucket ${str(d.bucket)})` } };
+    case "ExternalCallRequested": {
+      const request = dict(d.request);
+      const attempt = Number(d.attempt ?? 1) > 1 ? ` (attempt ${str(d.attempt)})` : "";
+      if (d.call === "ai") {
+        return { ...view, title: `AI question${attempt}`, tone: "violet", body: { kind: "ai_question", question: str(request.question), knowledgeBase: str(request.knowledge_base_id) } };
+      }
+      return {
+        ...view,
+        title: `HTTP request${attempt}`,
+        tone: "violet",
+        body: { kind: "http_request", request: { method: str(request.method) || "GET", url: str(request.url), headers: strings(request.headers), body: str(request.body) } },
+      };
+    }
+    case "ExternalCallAnswered": {
+      const result = dict(d.result);
+      const failed = d.port === "error";
+      const tone: Tone = failed ? "red" : "violet";
+      if (kinds.get(str(d.request_id)) === "ai" || "answer" in result) {
+        return { ...view, title: failed ? "AI answer failed" : "AI answer", tone, failed, body: { kind: "ai_answer", answer: str(result.answer), sources: sources(result.sources), error: str(result.error) } };
+      }
+      const status = typeof result.status === "number" ? result.status : null;
+      const body = result.json !== undefined && result.json !== null ? pretty(result.json) : pretty(result.text);
+      return { ...view, title: failed ? "HTTP call failed" : "HTTP response", tone, failed, body: { kind: "http_response", response: { status, headers: strings(result.headers), body, error: str(result.error) } } };
+    }
+    case "ExternalCallFailed":
+      return { ...view, tone: "red", failed: true, body: { kind: "text", text: `${str(d.error)}${d.timed_out ? " (timed out)" : ""}; retrying at ${str(d.retry_at)}` } };
+    case "MessageStatusRecorded": {
+      const failed = d.status === "failed";
+      const why = failed ? `: ${str(d.code)} ${str(d.reason)}`.trimEnd() : "";
+      return { ...view, title: `Message ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: { kind: "text", text: `${str(d.status)}${why}` } };
+    }
+    case "ExecutionFailed":
+      return { ...view, tone: "red", failed: true, body: { kind: "text", text: str(d.reason) } };
+    case "ExecutionCompleted":
+      return { ...view, tone: "green" };
+    case "ExecutionCancelled":
+      return { ...view, tone: "orange", body: { kind: "text", text: [str(d.reason), d.by ? `by ${str(d.by)}` : ""].filter(Boolean).join(" ") } };
+    case "HandoverStarted":
+      return { ...view, tone: "orange", body: d.note ? { kind: "text", text: str(d.note) } : { kind: "none" } };
+    case "FlowJumpRequested":
+      return { ...view, body: { kind: "text", text: str(d.target_flow) } };
+    default: {
+      const data = Object.fromEntries(Object.entries(d).filter(([k]) => !["command_id", "timer_id", "step"].includes(k)));
+      return { ...view, body: Object.keys(data).length ? { kind: "data", data } : { kind: "none" } };
+    }
+  }
+}
