@@ -31,6 +31,7 @@ export function FlowsChart({ data }: { data: Dashboard }) {
             dataKey="name"
             orientation="vertical"
             yAxisProps={{ width: 110 }}
+            xAxisProps={{ allowDecimals: false }}
             series={[
               { name: "Started", color: "blue.6" },
               { name: "Completed", color: "teal.6" },

@@ -29,7 +29,8 @@ export function MessagesChart({ data }: { data: Dashboard }) {
         data={points}
         dataKey="label"
         series={SERIES}
-        curveType="monotone"
+        curveType="linear"
+        yAxisProps={{ allowDecimals: false }}
         withLegend
         legendProps={{ verticalAlign: "bottom" }}
         withDots={false}

@@ -4,7 +4,7 @@ import { Link, useNavigate } from "react-router";
 
 import { EmptyState, ErrorState, Loading } from "../../components/PageState";
 import { useMe } from "../../state/workspace";
-import { deriveProgress, stepIndex, STEPS, tourWorkspace } from "./progress";
+import { deriveProgress, type StepKey, stepIndex, STEPS, tourWorkspace } from "./progress";
 import { ConnectStep } from "./steps/ConnectStep";
 import { FlowStep } from "./steps/FlowStep";
 import { TryStep } from "./steps/TryStep";
@@ -40,6 +40,10 @@ export function OnboardingPage() {
   const progress = facts ? deriveProgress(facts, record) : null;
   const active = chosen ?? stepIndex(progress?.next ?? "workspace");
   const dashboard = `/w/${workspaceId}/dashboard`;
+  // The stepper shows every step before the current one as completed; one the user jumped
+  // past stays grey and numbered until the server says it is done.
+  const mark = (key: StepKey) =>
+    progress && !progress.done[key] ? { color: "gray", completedIcon: stepIndex(key) + 1 } : {};
   const go = (index: number) => setChosen(Math.min(index, STEPS.length - 1));
   const skip = () => {
     update({ workspaceId, skipped: true });
@@ -76,7 +80,7 @@ export function OnboardingPage() {
             <Loading label="Checking what is set up…" />
           ) : (
             <Stepper active={active} onStepClick={go} allowNextStepsSelect size="sm">
-              <Stepper.Step label={STEPS[0]?.label} description={STEPS[0]?.description}>
+              <Stepper.Step label={STEPS[0]?.label} description={STEPS[0]?.description} {...mark("workspace")}>
                 <WorkspaceStep
                   membership={membership}
                   onConfirm={(id) => {
@@ -85,13 +89,13 @@ export function OnboardingPage() {
                   }}
                 />
               </Stepper.Step>
-              <Stepper.Step label={STEPS[1]?.label} description={STEPS[1]?.description}>
+              <Stepper.Step label={STEPS[1]?.label} description={STEPS[1]?.description} {...mark("connect")}>
                 <ConnectStep workspaceId={workspaceId} facts={facts} onNext={() => go(2)} />
               </Stepper.Step>
-              <Stepper.Step label={STEPS[2]?.label} description={STEPS[2]?.description}>
+              <Stepper.Step label={STEPS[2]?.label} description={STEPS[2]?.description} {...mark("flow")}>
                 <FlowStep workspaceId={workspaceId} progress={progress} onNext={() => go(3)} />
               </Stepper.Step>
-              <Stepper.Step label={STEPS[3]?.label} description={STEPS[3]?.description}>
+              <Stepper.Step label={STEPS[3]?.label} description={STEPS[3]?.description} {...mark("try")}>
                 <TryStep workspaceId={workspaceId} progress={progress} onFinish={finish} />
               </Stepper.Step>
             </Stepper>
