@@ -127,6 +127,18 @@ it("manages numbers, members and API keys", async () => {
   );
   expect(listed).toBe("viewer");
 
+  // As a viewer, the invitee sees the numbers but not the actions only admins may take.
+  const viewer = await openPage(browser, baseUrl);
+  await signInPage(viewer.page, invitee);
+  await viewer.page.goto(`${base}/numbers`);
+  await viewer.page.getByRole("table", { name: "WhatsApp numbers" }).waitFor();
+  expect(await viewer.page.getByRole("button", { name: "Connect sandbox number" }).isDisabled()).toBe(true);
+  expect(await viewer.page.getByRole("button", { name: "Connect Cloud API number" }).isDisabled()).toBe(true);
+  await viewer.page.getByRole("tab", { name: "API keys" }).click();
+  await viewer.page.getByText("API keys are for admins").waitFor();
+  expect(viewer.errors).toEqual([]);
+  await viewer.context.close();
+
   // API keys: the secret is shown once and works until the key is revoked.
   await page.getByRole("tab", { name: "API keys" }).click();
   await page.waitForURL(new RegExp(`${base}/api-keys$`));

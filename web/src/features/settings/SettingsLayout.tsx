@@ -30,6 +30,7 @@ export function SettingsLayout() {
         orientation={wide ? "vertical" : "horizontal"}
         keepMounted={false}
         aria-label="Settings sections"
+        styles={{ tab: { justifyContent: "flex-start" } }}
       >
         <Tabs.List miw={wide ? 180 : undefined}>
           {TABS.map((tab) => (

@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Modal, Stack, Text, type ButtonProps } from "@mantine/core";
+import { Alert, Button, Group, Modal, Stack, Text, Tooltip, type ButtonProps } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState, type ReactNode } from "react";
@@ -14,6 +14,7 @@ export function ConfirmAction({
   onConfirm,
   buttonProps,
   ariaLabel,
+  disabledReason,
 }: {
   label: ReactNode;
   title: string;
@@ -22,6 +23,8 @@ export function ConfirmAction({
   onConfirm: () => Promise<unknown>;
   buttonProps?: ButtonProps;
   ariaLabel?: string;
+  /** Why the action is not possible now; shown as the disabled button's tooltip. */
+  disabledReason?: string;
 }) {
   const [opened, { open, close }] = useDisclosure(false);
   const [busy, setBusy] = useState(false);
@@ -42,9 +45,21 @@ export function ConfirmAction({
 
   return (
     <>
-      <Button color="red" variant="light" size="xs" onClick={open} aria-label={ariaLabel} {...buttonProps}>
-        {label}
-      </Button>
+      <Tooltip label={disabledReason} disabled={!disabledReason} multiline w={260}>
+        <Button
+          color="red"
+          variant="light"
+          size="xs"
+          // Not `disabled`: a disabled button gets no hover or focus, so its tooltip would never show.
+          onClick={disabledReason ? undefined : open}
+          aria-label={ariaLabel}
+          aria-disabled={disabledReason ? true : undefined}
+          data-disabled={disabledReason ? true : undefined}
+          {...buttonProps}
+        >
+          {label}
+        </Button>
+      </Tooltip>
       <Modal opened={opened} onClose={close} title={title} centered>
         <Stack>
           <Text size="sm">{children}</Text>
