@@ -1,8 +1,9 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { BuilderPage } from "./builder/BuilderPage";
+import { FlowsListPage } from "./list/FlowsListPage";
 
-// Placeholder until the flows pages land (H2).
 export const flowRoutes: RouteObject[] = [
-  { path: "flows/*", element: <EmptyState title="Flows">Coming in this release.</EmptyState> },
+  { path: "flows", element: <FlowsListPage /> },
+  { path: "flows/:flowId", element: <BuilderPage /> },
 ];

@@ -1,0 +1,65 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+
+import { describeError } from "../../../api/problems";
+import { saveDraft } from "../api";
+import type { FlowGraph } from "../model/types";
+
+// Saves the draft a moment after the last edit. Saves run one at a time; a failed save keeps
+// the edits (they live in the builder store) and is retried on the next edit or on request.
+
+export type SaveStatus = { state: "saved" } | { state: "saving" } | { state: "dirty" } | { state: "error"; reason: string };
+
+const DEBOUNCE_MS = 800;
+
+export function useAutosave(workspaceId: string, flowId: string, graph: FlowGraph, enabled: boolean) {
+  const [status, setStatus] = useState<SaveStatus>({ state: "saved" });
+  const saved = useRef<FlowGraph | null>(null);
+  const latest = useRef(graph);
+  const chain = useRef<Promise<void>>(Promise.resolve());
+  const failed = useRef(false);
+
+  useEffect(() => {
+    latest.current = graph;
+  }, [graph]);
+
+  const save = useCallback((): Promise<boolean> => {
+    const run = chain.current.then(async () => {
+      const target = latest.current;
+      if (target === saved.current) return;
+      setStatus({ state: "saving" });
+      try {
+        await saveDraft(workspaceId, flowId, target);
+        saved.current = target;
+        failed.current = false;
+        setStatus(latest.current === target ? { state: "saved" } : { state: "dirty" });
+      } catch (error) {
+        failed.current = true;
+        setStatus({ state: "error", reason: describeError(error) });
+      }
+    });
+    chain.current = run;
+    return run.then(() => !failed.current && saved.current === latest.current);
+  }, [workspaceId, flowId]);
+
+  useEffect(() => {
+    if (!enabled) return;
+    if (saved.current === null) {
+      // The graph the builder loaded is what the server has.
+      saved.current = graph;
+      return;
+    }
+    if (graph === saved.current) return;
+    setStatus((s) => (s.state === "error" ? s : { state: "dirty" }));
+    const timer = window.setTimeout(() => void save(), DEBOUNCE_MS);
+    return () => window.clearTimeout(timer);
+  }, [graph, enabled, save]);
+
+  useEffect(() => {
+    if (status.state === "saved") return;
+    const warn = (event: BeforeUnloadEvent) => event.preventDefault();
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [status.state]);
+
+  return { status, save };
+}
