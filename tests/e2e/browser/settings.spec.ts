@@ -61,12 +61,30 @@ it("manages numbers, members and API keys", async () => {
   const numbers = page.getByRole("table", { name: "WhatsApp numbers" });
   await numbers.getByText("+1 555", { exact: false }).first().waitFor();
   await numbers.getByLabel(/^Health \d+ of 100/).first().waitFor();
-  await page.getByRole("button", { name: /^Details of Sandbox/ }).first().click();
+  await page.getByRole("button", { name: "Details of Sandbox" }).click();
   const drawer = page.getByRole("dialog");
   await drawer.getByText("Why this score").waitFor();
   await drawer.getByText(/Nothing is wrong|What to do:/).first().waitFor();
+  // Rename it from the drawer (PATCH), and the list follows.
+  await drawer.getByLabel("Name").fill("Front desk");
+  await drawer.getByRole("button", { name: "Save changes" }).click();
+  await page.getByText("Saved Front desk.").waitFor();
   await page.keyboard.press("Escape");
   await drawer.waitFor({ state: "hidden" });
+  await numbers.getByText("Front desk", { exact: true }).waitFor();
+
+  // A second sandbox gets the next free id; disconnecting it asks first and hides it.
+  await page.getByRole("button", { name: "Connect sandbox number" }).click();
+  await page.getByRole("button", { name: "Details of Sandbox 2" }).click();
+  await drawer.getByRole("button", { name: "Disconnect" }).click();
+  const confirm = page.getByRole("dialog", { name: "Disconnect Sandbox 2?" });
+  await confirm.getByRole("button", { name: "Disconnect" }).click();
+  await confirm.waitFor({ state: "hidden" });
+  await page.keyboard.press("Escape");
+  await numbers.getByText("Sandbox 2", { exact: true }).waitFor({ state: "detached" });
+  await page.getByLabel("Show disconnected numbers").check();
+  await numbers.getByRole("row", { name: /Sandbox 2.*Disconnected/ }).waitFor();
+  await page.getByLabel("Show disconnected numbers").uncheck();
 
   // Cloud API: the form's own rule names the field, then WhatsApp refuses the credentials.
   await page.getByRole("button", { name: "Connect Cloud API number" }).click();
