@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useCallback, useRef } from "react";
+import { useCallback, useEffect, useRef } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { useLiveEvents } from "../../live/useLiveEvents";
@@ -42,6 +42,13 @@ export function useDashboard(workspaceId: string, hours: number) {
     }, wait);
   }, [queryClient, workspaceId]);
   useLiveEvents({ workspace_id: workspaceId }, onLive);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = null;
+    },
+    [workspaceId],
+  );
 
   return query;
 }
