@@ -1,8 +1,12 @@
 import type { RouteObject } from "react-router";
 
-import { EmptyState } from "../../components/PageState";
+import { CampaignDetailPage, EditCampaignPage } from "./CampaignDetailPage";
+import { CampaignsPage } from "./CampaignsPage";
+import { CampaignWizard } from "./wizard/CampaignWizard";
 
-// Placeholder until the campaigns pages land (H4).
 export const campaignRoutes: RouteObject[] = [
-  { path: "campaigns/*", element: <EmptyState title="Campaigns">Coming in this release.</EmptyState> },
+  { path: "campaigns", element: <CampaignsPage /> },
+  { path: "campaigns/new", element: <CampaignWizard /> },
+  { path: "campaigns/:campaignId", element: <CampaignDetailPage /> },
+  { path: "campaigns/:campaignId/edit", element: <EditCampaignPage render={(c) => <CampaignWizard key={c.campaign_id} existing={c} />} /> },
 ];

@@ -69,6 +69,8 @@ export function ImportPage() {
       void client.invalidateQueries({ queryKey: keys.imports(workspaceId) });
       if (result.job) {
         if (rowCount !== null) rememberRowCount(result.job.import_id, rowCount);
+        // The job as started: the imports read model may not list it for a moment.
+        client.setQueryData([...keys.imports(workspaceId), result.job.import_id], result.job);
         navigate(result.job.import_id);
       }
     },
