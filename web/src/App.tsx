@@ -13,7 +13,7 @@ import { dashboardRoutes } from "./features/dashboard/routes";
 import { flowRoutes } from "./features/flows/routes";
 import { onboardingRoutes } from "./features/onboarding/routes";
 import { sandboxRoutes } from "./features/sandbox/routes";
-import { settingsRoutes } from "./features/settings/routes";
+import { invitationRoutes, settingsRoutes } from "./features/settings/routes";
 import { AppLayout } from "./layout/AppLayout";
 import { useMe } from "./state/workspace";
 import { theme } from "./theme";
@@ -54,6 +54,7 @@ const router = createBrowserRouter([
     children: [
       { path: "/", element: <Home /> },
       ...onboardingRoutes,
+      ...invitationRoutes,
       {
         path: "/w/:workspaceId",
         element: <AppLayout />,
