@@ -6,6 +6,7 @@ import { EmptyState, ErrorState, Loading } from "../../components/PageState";
 import { useContactDirectory, type useFlowExecutions } from "./api";
 import { formatTime, nodeName, STATUS_COLOR } from "./format";
 import type { ConsoleExecution } from "./model/liveState";
+import { eventTitle } from "./model/stepView";
 
 // This flow's executions, newest first, as the socket updates them.
 
@@ -39,7 +40,7 @@ function Row({ execution, contact, definition, onOpen }: { execution: ConsoleExe
         </Text>
         <Text size="xs" c="dimmed">
           Started {formatTime(execution.started_at)}
-          {execution.last_event ? ` · last: ${execution.last_event} ${formatTime(execution.last_event_at)}` : ""}
+          {execution.last_event ? ` · last: ${eventTitle(execution.last_event)} ${formatTime(execution.last_event_at)}` : ""}
         </Text>
         {failed && execution.failure_reason && (
           <Text size="xs" c="red">

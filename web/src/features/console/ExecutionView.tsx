@@ -10,7 +10,7 @@ import { ExecutionTimeline } from "./ExecutionTimeline";
 import { formatTime, nodeName, STATUS_COLOR } from "./format";
 import type { ConsoleExecution } from "./model/liveState";
 import { clampPosition, describeDivergence, replayFrame } from "./model/replay";
-import { callKinds, describeStep } from "./model/stepView";
+import { describeStep, stepContext } from "./model/stepView";
 import { ReplayScrubber } from "./ReplayScrubber";
 import { CodeSection } from "./StepDetail";
 
@@ -41,8 +41,8 @@ export function ExecutionView({ workspaceId, executionId, execution, definition,
   const timeline = useExecutionTimeline(workspaceId, executionId);
   const steps = useMemo(() => timeline.data?.steps ?? [], [timeline.data]);
   const views = useMemo(() => {
-    const kinds = callKinds(steps);
-    return steps.map((s) => describeStep(s, kinds));
+    const context = stepContext(steps);
+    return steps.map((s) => describeStep(s, context));
   }, [steps]);
   // null: follow the newest step (a running execution keeps growing).
   const [chosen, setChosen] = useState<number | null>(null);

@@ -90,17 +90,19 @@ interface PhoneProps {
 function Phone({ workspaceId, channelId, channel, channels, onChannel, initialPhone, compact }: PhoneProps) {
   const [phoneDraft, setPhoneDraft] = useState(initialPhone ?? DEFAULT_CUSTOMER_PHONE);
   const problem = phoneProblem(phoneDraft);
-  const [debounced] = useDebouncedValue(problem ? null : phoneDraft.trim(), 400);
-  const phone = problem ? null : debounced;
+  // Sends always go to the number shown; the conversation follows once typing pauses.
+  const phone = problem ? null : phoneDraft.trim();
+  const [settled] = useDebouncedValue(phone, 400);
+  const shown = settled === phone ? phone : null;
   const [name, setName] = useState(DEFAULT_PROFILE_NAME);
   const client = useQueryClient();
-  const conversation = useConversation(workspaceId, channelId, phone, true);
+  const conversation = useConversation(workspaceId, channelId, shown, true);
   const send = useSendAsCustomer(workspaceId, channelId);
   const viewport = useRef<HTMLDivElement>(null);
 
   useLiveEvents({ workspace_id: workspaceId }, (event) => {
-    if (!phone || !CONVERSATION_EVENTS.has(event.event.type)) return;
-    void client.invalidateQueries({ queryKey: sandboxKeys.conversation(workspaceId, channelId, phone) });
+    if (!shown || !CONVERSATION_EVENTS.has(event.event.type)) return;
+    void client.invalidateQueries({ queryKey: sandboxKeys.conversation(workspaceId, channelId, shown) });
   });
 
   const messages = useMemo(() => (conversation.data ?? []).map(messageModel), [conversation.data]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import type { TimelineStep } from "./replay";
-import { callKinds, describeStep, messagePreview } from "./stepView";
+import { describeStep, eventTitle, messagePreview, stepContext } from "./stepView";
 
 const step = (event: string, detail: Record<string, unknown>, node_id: string | null = "n"): TimelineStep => ({
   index: 1,
@@ -21,7 +21,7 @@ describe("timeline steps", () => {
         result: { answer: "At 9.", sources: [{ document_id: "d1", title: "Hours", snippet: "We open at 9" }, "faq.md#2"] },
       }),
     ];
-    const kinds = callKinds(steps);
+    const kinds = stepContext(steps);
     expect(describeStep(steps[0]!, kinds)).toMatchObject({ title: "AI question", body: { kind: "ai_question", question: "Open?" } });
     expect(describeStep(steps[1]!, kinds).body).toEqual({
       kind: "ai_answer",
@@ -44,7 +44,7 @@ describe("timeline steps", () => {
       }),
       step("ExternalCallAnswered", { request_id: "r2", port: "error", result: { status: 503, json: null, text: "busy", error: "HTTP 503" } }),
     ];
-    const kinds = callKinds(steps);
+    const kinds = stepContext(steps);
     const request = describeStep(steps[0]!, kinds);
     expect(request.title).toBe("HTTP request (attempt 2)");
     expect(request.body).toEqual({ kind: "http_request", request: { method: "POST", url: "https://crm.example/leads", headers: { "X-Key": "k" }, body: '{"a":1}' } });
@@ -55,7 +55,7 @@ describe("timeline steps", () => {
 
   it("pretty-prints a JSON response body", () => {
     const answered = step("ExternalCallAnswered", { request_id: "x", port: "ok", result: { status: 201, json: { id: 7 } } });
-    const body = describeStep(answered, new Map([["x", "http"]])).body;
+    const body = describeStep(answered, { calls: new Map([["x", "http"]]), messages: new Map() }).body;
     expect(body.kind === "http_response" && body.response.body).toBe('{\n  "id": 7\n}');
   });
 
@@ -69,8 +69,19 @@ describe("timeline steps", () => {
 
   it("marks failures red", () => {
     expect(describeStep(step("ExecutionFailed", { reason: "no such node" }))).toMatchObject({ failed: true, tone: "red", body: { kind: "text", text: "no such node" } });
-    expect(describeStep(step("MessageStatusRecorded", { status: "failed", code: "131026", reason: "undeliverable" }))).toMatchObject({ failed: true, title: "Message failed" });
+    const sent = step("MessageSendRequested", { command_id: "m1", message: { kind: "text", body: "Hello!" } });
+    const status = step("MessageStatusRecorded", { command_id: "m1", status: "failed", code: "131026", reason: "undeliverable" });
+    expect(describeStep(status, stepContext([sent, status]))).toMatchObject({
+      failed: true,
+      title: "Message failed",
+      body: { kind: "text", text: "“Hello!”: 131026 undeliverable" },
+    });
     expect(describeStep(step("ExternalCallFailed", { error: "timeout", timed_out: true, retry_at: "t" })).failed).toBe(true);
+  });
+
+  it("names event types for people", () => {
+    expect(eventTitle("exec.NodeEntered")).toBe("Entered node");
+    expect(eventTitle("exec.SomethingNew")).toBe("SomethingNew");
   });
 
   it("previews list, media and template messages in a line", () => {

@@ -88,13 +88,36 @@ function sources(value: unknown): Source[] {
   );
 }
 
-/** request_id → "http" | "ai", so an answer can be shown as what it answers. */
-export function callKinds(steps: readonly TimelineStep[]): Map<string, string> {
-  const kinds = new Map<string, string>();
+/** What later events refer back to: calls by request_id ("http" | "ai"), messages by command_id. */
+export interface StepContext {
+  calls: Map<string, string>;
+  messages: Map<string, string>;
+}
+
+export function stepContext(steps: readonly TimelineStep[]): StepContext {
+  const context: StepContext = { calls: new Map(), messages: new Map() };
   for (const step of steps) {
-    if (step.event === "exec.ExternalCallRequested") kinds.set(str(step.detail.request_id), str(step.detail.call));
+    if (step.event === "exec.ExternalCallRequested") context.calls.set(str(step.detail.request_id), str(step.detail.call));
+    if (step.event === "exec.MessageSendRequested") context.messages.set(str(step.detail.command_id), messagePreview(step.detail.message).text);
   }
-  return kinds;
+  return context;
+}
+
+const EMPTY_CONTEXT: StepContext = { calls: new Map(), messages: new Map() };
+
+function quote(text: string): string {
+  return text.length > 60 ? `“${text.slice(0, 57)}…”` : `“${text}”`;
+}
+
+function when(iso: unknown): string {
+  const date = new Date(str(iso));
+  return Number.isNaN(date.getTime()) ? str(iso) : date.toLocaleString();
+}
+
+/** A readable name for an event type ("exec.NodeEntered" → "Entered node"). */
+export function eventTitle(type: string): string {
+  const short = shortType(type);
+  return TITLES[short] ?? short;
 }
 
 const TITLES: Record<string, string> = {
@@ -121,7 +144,8 @@ const TITLES: Record<string, string> = {
   ExecutionCancelled: "Cancelled",
 };
 
-export function describeStep(step: TimelineStep, kinds: Map<string, string> = new Map()): StepView {
+export function describeStep(step: TimelineStep, context: StepContext = EMPTY_CONTEXT): StepView {
+  const kinds = context.calls;
   const type = shortType(step.event);
   const d = step.detail;
   const view: StepView = { title: TITLES[type] ?? type, tone: "gray", failed: false, body: { kind: "none" } };
@@ -132,8 +156,15 @@ export function describeStep(step: TimelineStep, kinds: Map<string, string> = ne
       return { ...view, tone: "blue", body: { kind: "text", text: `${who} · trigger: ${str(d.trigger) || "—"}` } };
     }
     case "NodeEntered":
+      return { ...view, tone: "blue" };
     case "MovedToNode":
-      return { ...view, tone: "blue", body: { kind: "text", text: str(step.node_id) } };
+      return { ...view, tone: "blue", body: d.by ? { kind: "text", text: `by ${str(d.by)}` } : { kind: "none" } };
+    case "WaitingForReply":
+      return { ...view, body: { kind: "text", text: `gives up at ${when(d.timeout_at)}` } };
+    case "DelayStarted":
+      return { ...view, body: { kind: "text", text: `until ${when(d.until)}` } };
+    case "TimerElapsed":
+      return view;
     case "MessageSendRequested":
       return { ...view, tone: "green", body: { kind: "message", ...messagePreview(d.message) } };
     case "ReplyAccepted":
@@ -174,8 +205,10 @@ export function describeStep(step: TimelineStep, kinds: Map<string, string> = ne
       return { ...view, tone: "red", failed: true, body: { kind: "text", text: `${str(d.error)}${d.timed_out ? " (timed out)" : ""}; retrying at ${str(d.retry_at)}` } };
     case "MessageStatusRecorded": {
       const failed = d.status === "failed";
-      const why = failed ? `: ${str(d.code)} ${str(d.reason)}`.trimEnd() : "";
-      return { ...view, title: `Message ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: { kind: "text", text: `${str(d.status)}${why}` } };
+      const message = context.messages.get(str(d.command_id));
+      const why = failed ? [str(d.code), str(d.reason)].filter(Boolean).join(" ") : "";
+      const text = [message === undefined ? "" : quote(message), why].filter(Boolean).join(": ");
+      return { ...view, title: `Message ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: text ? { kind: "text", text } : { kind: "none" } };
     }
     case "ExecutionFailed":
       return { ...view, tone: "red", failed: true, body: { kind: "text", text: str(d.reason) } };
