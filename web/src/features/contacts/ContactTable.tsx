@@ -2,17 +2,20 @@ import { Anchor, Button, Center, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 
 import { ConsentBadge, TagList } from "./ContactBadges";
+import { ContactRowMenu } from "./ContactRowMenu";
 import { consentOf, formatTime, stageLabel, type Contact } from "./model";
 
 export function ContactTable({
   contacts,
   workspaceId,
+  role,
   hasMore,
   loadingMore,
   onLoadMore,
 }: {
   contacts: Contact[];
   workspaceId: string;
+  role: string | undefined;
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
@@ -30,6 +33,7 @@ export function ContactTable({
               <Table.Th>Consent</Table.Th>
               <Table.Th>Last inbound</Table.Th>
               <Table.Th>Created</Table.Th>
+              <Table.Th aria-label="Actions" />
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -57,6 +61,9 @@ export function ContactTable({
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{formatTime(c.created_at)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <ContactRowMenu workspaceId={workspaceId} contact={c} role={role} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -103,6 +103,7 @@ export function ContactsPage() {
             <ContactTable
               contacts={contacts}
               workspaceId={workspaceId}
+              role={role}
               hasMore={list.hasNextPage}
               loadingMore={list.isFetchingNextPage}
               onLoadMore={() => list.fetchNextPage()}
