@@ -1,6 +1,6 @@
 import { Box, useComputedColorScheme } from "@mantine/core";
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
-import { useCallback, useMemo, useRef, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
 
 import { isNodeType } from "../model/nodeTypes";
 import type { ProblemMap } from "../model/problems";
@@ -21,6 +21,8 @@ export function Canvas({ problems, readOnly }: { problems: ProblemMap; readOnly?
   const { screenToFlowPosition } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const scheme = useComputedColorScheme("dark");
+  // Fit an existing flow into view on opening; an empty canvas keeps zoom 1 so drops land where aimed.
+  const [fitOnOpen] = useState(() => useBuilder.getState().graph.nodes.length > 0);
 
   const nodes = useMemo(
     () => toCanvasNodes(graph, { selectedNodes, measured, problems: problems.byNode }),
@@ -116,7 +118,7 @@ export function Canvas({ problems, readOnly }: { problems: ProblemMap; readOnly?
           deleteKeyCode={readOnly ? null : ["Delete", "Backspace"]}
           nodesDraggable={!readOnly}
           nodesConnectable={!readOnly}
-          fitView
+          fitView={fitOnOpen}
           fitViewOptions={{ maxZoom: 1.1, padding: 0.2 }}
           minZoom={0.2}
           colorMode={scheme}

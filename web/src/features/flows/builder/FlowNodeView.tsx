@@ -43,7 +43,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowCanvasNode>) {
 
   const border =
     (diff && DIFF_COLOR[diff]) ||
-    (errors > 0 ? "var(--mantine-color-red-6)" : selected ? "var(--mantine-color-blue-5)" : `var(--mantine-color-${info.color}-light-color)`);
+    (errors > 0 ? "var(--mantine-color-red-6)" : selected ? "var(--mantine-color-blue-5)" : "var(--mantine-color-default-border)");
   const rings: string[] = [];
   if (current) rings.push("0 0 0 4px var(--mantine-color-orange-5)", "0 0 18px var(--mantine-color-orange-4)");
   else if (live > 0) rings.push("0 0 0 3px var(--mantine-color-green-5)");

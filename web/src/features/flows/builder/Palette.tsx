@@ -1,4 +1,4 @@
-import { Badge, Paper, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
+import { ColorSwatch, Group, Paper, ScrollArea, Stack, Text, Tooltip, UnstyledButton } from "@mantine/core";
 import type { DragEvent } from "react";
 
 import { NODE_TYPES } from "../model/nodeTypes";
@@ -33,11 +33,12 @@ export function Palette({ onAdd, disabled }: { onAdd: (type: NodeType) => void; 
                 style={{ cursor: disabled ? "not-allowed" : "grab", borderRadius: "var(--mantine-radius-sm)" }}
               >
                 <Paper withBorder px="xs" py={6} radius="sm">
-                  <Badge size="xs" variant="dot" color={info.color} styles={{ root: { border: 0, padding: 0 } }}>
-                    <Text span size="xs" fw={600} tt="none">
+                  <Group gap={8} wrap="nowrap">
+                    <ColorSwatch size={10} color={`var(--mantine-color-${info.color}-6)`} withShadow={false} />
+                    <Text span size="xs" fw={600}>
                       {info.label}
                     </Text>
-                  </Badge>
+                  </Group>
                 </Paper>
               </UnstyledButton>
             </Tooltip>

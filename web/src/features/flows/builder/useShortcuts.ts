@@ -15,7 +15,7 @@ export function useShortcuts(enabled: boolean, onPaste?: () => void) {
     function onKey(event: KeyboardEvent) {
       if (event.defaultPrevented || typing(event.target) || !(event.ctrlKey || event.metaKey) || event.altKey) return;
       // A dialog (publish, history) has the keyboard: leave it alone.
-      if (document.querySelector("[role=dialog][aria-modal=true]")) return;
+      if (document.querySelector(".mantine-Modal-content")) return;
       const key = event.key.toLowerCase();
       const store = useBuilder.getState();
       if (key === "z" && !event.shiftKey) store.undo();

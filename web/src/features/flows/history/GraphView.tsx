@@ -39,7 +39,7 @@ export function GraphView({ graph, before, diff, label }: { graph: FlowGraph; be
         >
           <Background gap={20} />
           <Controls showInteractive={false} />
-          <MiniMap pannable zoomable />
+          <MiniMap pannable zoomable style={{ width: 150, height: 100 }} />
         </ReactFlow>
       </ReactFlowProvider>
     </Box>
