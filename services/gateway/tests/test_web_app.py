@@ -99,3 +99,22 @@ async def test_a_file_streams_whole_through_the_text_guard(dist: Path) -> None:
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         response = await client.get("/assets/big-1.js")
     assert response.text == big
+
+
+async def test_text_files_go_out_gzipped_to_who_accepts_it(dist: Path) -> None:
+    script = "console.log('parley');\n" * 500
+    (dist / "assets" / "app-1.js").write_text(script)
+    transport = httpx.ASGITransport(app=app_serving(dist))
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        zipped = await client.get("/assets/app-1.js", headers={"Accept-Encoding": "gzip"})
+        plain = await client.get("/assets/app-1.js", headers={"Accept-Encoding": "identity"})
+        (dist / "assets" / "app-1.js").write_text(script + "// rebuilt\n")
+        rebuilt = await client.get("/assets/app-1.js", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert int(zipped.headers["content-length"]) < len(script) / 10
+    assert zipped.text == script  # httpx decodes it
+    assert zipped.headers["content-type"].startswith("text/javascript")
+    assert "immutable" in zipped.headers["cache-control"]
+    assert "content-encoding" not in plain.headers
+    assert plain.text == script
+    assert rebuilt.text.endswith("// rebuilt\n")
