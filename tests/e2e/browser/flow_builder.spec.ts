@@ -104,6 +104,16 @@ it("builds a flow by drag and drop, fixes its problems, publishes it and lists v
   await history.getByRole("button", { name: "View version 1" }).click();
   await history.getByRole("region", { name: "Version 1" }).locator('[data-node-id="wait_1"]').waitFor();
   await page.keyboard.press("Escape");
+  await history.waitFor({ state: "hidden" });
+
+  // Copy and paste a node from the keyboard (a new id), then undo the paste.
+  await node(page, "msg_2").click();
+  await page.keyboard.press("Control+c");
+  await page.keyboard.press("Control+v");
+  await node(page, "msg_3").waitFor();
+  await page.getByRole("button", { name: "Undo" }).click();
+  await node(page, "msg_3").waitFor({ state: "detached" });
+  await page.getByTestId("save-status").getByText("Saved", { exact: true }).waitFor({ timeout: 15_000 });
 
   await page.goto(`/w/${account.workspaceId}/flows`);
   const row = page.getByRole("row", { name: /Welcome/ });

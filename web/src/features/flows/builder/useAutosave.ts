@@ -32,6 +32,8 @@ export function useAutosave(workspaceId: string, flowId: string, graph: FlowGrap
         saved.current = target;
         failed.current = false;
         setStatus(latest.current === target ? { state: "saved" } : { state: "dirty" });
+        // Edited (or undone) while saving: the newer graph needs its own save.
+        if (latest.current !== target) window.setTimeout(() => void saveRef.current(), DEBOUNCE_MS);
       } catch (error) {
         failed.current = true;
         setStatus({ state: "error", reason: describeError(error) });
@@ -40,6 +42,10 @@ export function useAutosave(workspaceId: string, flowId: string, graph: FlowGrap
     chain.current = run;
     return run.then(() => !failed.current && saved.current === latest.current);
   }, [workspaceId, flowId]);
+  const saveRef = useRef(save);
+  useEffect(() => {
+    saveRef.current = save;
+  }, [save]);
 
   useEffect(() => {
     if (!enabled) return;
@@ -48,11 +54,23 @@ export function useAutosave(workspaceId: string, flowId: string, graph: FlowGrap
       saved.current = graph;
       return;
     }
-    if (graph === saved.current) return;
+    if (graph === saved.current) {
+      // Back to what the server has (an undo): nothing to save.
+      setStatus((s) => (s.state === "saving" ? s : { state: "saved" }));
+      return;
+    }
     setStatus((s) => (s.state === "error" ? s : { state: "dirty" }));
     const timer = window.setTimeout(() => void save(), DEBOUNCE_MS);
     return () => window.clearTimeout(timer);
   }, [graph, enabled, save]);
+
+  useEffect(
+    () => () => {
+      // Leaving the builder within the debounce: save what is pending rather than drop it.
+      if (saved.current !== null && latest.current !== saved.current) void saveDraft(workspaceId, flowId, latest.current).catch(() => undefined);
+    },
+    [workspaceId, flowId],
+  );
 
   useEffect(() => {
     if (status.state === "saved") return;
