@@ -1,7 +1,14 @@
 import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createBrowserRouter, Navigate, Outlet, RouterProvider, useLocation } from "react-router";
+import {
+  createBrowserRouter,
+  Navigate,
+  Outlet,
+  type RouteObject,
+  RouterProvider,
+  useLocation,
+} from "react-router";
 
 import { ApiError } from "./api/problems";
 import { useSession } from "./auth/session";
@@ -47,7 +54,7 @@ function Home() {
   return <Navigate to={first ? `/w/${first.workspace_id}/dashboard` : "/onboarding"} replace />;
 }
 
-const router = createBrowserRouter([
+const routes: RouteObject[] = [
   ...authRoutes,
   {
     element: <RequireSession />,
@@ -71,7 +78,10 @@ const router = createBrowserRouter([
     ],
   },
   { path: "*", element: <Navigate to="/" replace /> },
-]);
+];
+
+// Pages load lazily (lazyPage.ts); the first one shows a spinner meanwhile.
+const router = createBrowserRouter([{ hydrateFallbackElement: <Loading />, children: routes }]);
 
 export function App() {
   return (

@@ -1,9 +1,8 @@
 import type { RouteObject } from "react-router";
 
-import { LoginPage } from "./LoginPage";
-import { SignupPage } from "./SignupPage";
+import { page } from "../../lazyPage";
 
 export const authRoutes: RouteObject[] = [
-  { path: "/login", element: <LoginPage /> },
-  { path: "/signup", element: <SignupPage /> },
+  { path: "/login", lazy: page(() => import("./LoginPage"), (m) => m.LoginPage) },
+  { path: "/signup", lazy: page(() => import("./SignupPage"), (m) => m.SignupPage) },
 ];

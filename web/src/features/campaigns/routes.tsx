@@ -1,12 +1,16 @@
 import type { RouteObject } from "react-router";
 
-import { CampaignDetailPage, EditCampaignPage } from "./CampaignDetailPage";
-import { CampaignsPage } from "./CampaignsPage";
-import { CampaignWizard } from "./wizard/CampaignWizard";
+import { page } from "../../lazyPage";
 
 export const campaignRoutes: RouteObject[] = [
-  { path: "campaigns", element: <CampaignsPage /> },
-  { path: "campaigns/new", element: <CampaignWizard /> },
-  { path: "campaigns/:campaignId", element: <CampaignDetailPage /> },
-  { path: "campaigns/:campaignId/edit", element: <EditCampaignPage render={(c) => <CampaignWizard key={c.campaign_id} existing={c} />} /> },
+  { path: "campaigns", lazy: page(() => import("./CampaignsPage"), (m) => m.CampaignsPage) },
+  { path: "campaigns/new", lazy: page(() => import("./wizard/CampaignWizard"), (m) => m.CampaignWizard) },
+  {
+    path: "campaigns/:campaignId",
+    lazy: page(() => import("./CampaignDetailPage"), (m) => m.CampaignDetailPage),
+  },
+  {
+    path: "campaigns/:campaignId/edit",
+    lazy: page(() => import("./EditCampaignRoute"), (m) => m.EditCampaignRoute),
+  },
 ];

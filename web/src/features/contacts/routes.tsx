@@ -1,15 +1,17 @@
 import type { RouteObject } from "react-router";
 
-import { ContactDetailPage } from "./ContactDetailPage";
-import { ContactsPage } from "./ContactsPage";
-import { FieldsPage } from "./FieldsPage";
-import { ImportJobPage } from "./import/ImportJobPage";
-import { ImportPage } from "./import/ImportPage";
+import { page } from "../../lazyPage";
 
 export const contactRoutes: RouteObject[] = [
-  { path: "contacts", element: <ContactsPage /> },
-  { path: "contacts/fields", element: <FieldsPage /> },
-  { path: "contacts/import", element: <ImportPage /> },
-  { path: "contacts/import/:importId", element: <ImportJobPage /> },
-  { path: "contacts/:contactId", element: <ContactDetailPage /> },
+  { path: "contacts", lazy: page(() => import("./ContactsPage"), (m) => m.ContactsPage) },
+  { path: "contacts/fields", lazy: page(() => import("./FieldsPage"), (m) => m.FieldsPage) },
+  { path: "contacts/import", lazy: page(() => import("./import/ImportPage"), (m) => m.ImportPage) },
+  {
+    path: "contacts/import/:importId",
+    lazy: page(() => import("./import/ImportJobPage"), (m) => m.ImportJobPage),
+  },
+  {
+    path: "contacts/:contactId",
+    lazy: page(() => import("./ContactDetailPage"), (m) => m.ContactDetailPage),
+  },
 ];

@@ -1,5 +1,7 @@
 import type { RouteObject } from "react-router";
 
-import { DashboardPage } from "./DashboardPage";
+import { page } from "../../lazyPage";
 
-export const dashboardRoutes: RouteObject[] = [{ path: "dashboard", element: <DashboardPage /> }];
+export const dashboardRoutes: RouteObject[] = [
+  { path: "dashboard", lazy: page(() => import("./DashboardPage"), (m) => m.DashboardPage) },
+];

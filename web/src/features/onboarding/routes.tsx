@@ -1,5 +1,7 @@
 import type { RouteObject } from "react-router";
 
-import { OnboardingPage } from "./OnboardingPage";
+import { page } from "../../lazyPage";
 
-export const onboardingRoutes: RouteObject[] = [{ path: "/onboarding", element: <OnboardingPage /> }];
+export const onboardingRoutes: RouteObject[] = [
+  { path: "/onboarding", lazy: page(() => import("./OnboardingPage"), (m) => m.OnboardingPage) },
+];

@@ -1,27 +1,27 @@
 import { Navigate, type RouteObject } from "react-router";
 
-import { AcceptInvitationPage } from "./members/AcceptInvitationPage";
-import { MembersPage } from "./members/MembersPage";
-import { ApiKeysPage } from "./apikeys/ApiKeysPage";
-import { NumbersPage } from "./numbers/NumbersPage";
-import { SettingsLayout } from "./SettingsLayout";
-import { WorkspacePage } from "./workspace/WorkspacePage";
+import { page } from "../../lazyPage";
 
 // Children of /w/:workspaceId.
 export const settingsRoutes: RouteObject[] = [
   {
     path: "settings",
-    element: <SettingsLayout />,
+    lazy: page(() => import("./SettingsLayout"), (m) => m.SettingsLayout),
     children: [
       { index: true, element: <Navigate to="numbers" replace /> },
-      { path: "numbers", element: <NumbersPage /> },
-      { path: "members", element: <MembersPage /> },
-      { path: "api-keys", element: <ApiKeysPage /> },
-      { path: "workspace", element: <WorkspacePage /> },
+      { path: "numbers", lazy: page(() => import("./numbers/NumbersPage"), (m) => m.NumbersPage) },
+      { path: "members", lazy: page(() => import("./members/MembersPage"), (m) => m.MembersPage) },
+      { path: "api-keys", lazy: page(() => import("./apikeys/ApiKeysPage"), (m) => m.ApiKeysPage) },
+      { path: "workspace", lazy: page(() => import("./workspace/WorkspacePage"), (m) => m.WorkspacePage) },
       { path: "*", element: <Navigate to="numbers" replace /> },
     ],
   },
 ];
 
 // Outside any workspace: App.tsx registers it among the signed-in routes.
-export const invitationRoutes: RouteObject[] = [{ path: "/invite", element: <AcceptInvitationPage /> }];
+export const invitationRoutes: RouteObject[] = [
+  {
+    path: "/invite",
+    lazy: page(() => import("./members/AcceptInvitationPage"), (m) => m.AcceptInvitationPage),
+  },
+];
