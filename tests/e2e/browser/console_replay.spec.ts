@@ -178,7 +178,7 @@ async function replayNodes(page: Page): Promise<string[]> {
     if (await next.isDisabled()) break;
     const before = await page.getByTestId("replay-position").textContent();
     await next.click();
-    await expect.poll(() => page.getByTestId("replay-position").textContent()).not.toBe(before);
+    await expect.poll(async () => (await page.getByTestId("replay-position").textContent()) !== before).toBe(true);
   }
   return visited;
 }
@@ -215,7 +215,7 @@ it("chats with a flow in the sandbox phone beside the canvas, watches it live an
   await page.getByRole("button", { name: /^Execution of Grace, completed/ }).click();
   const timeline = page.getByRole("list", { name: "Execution timeline" });
   await timeline.getByText("Reply received").waitFor();
-  await timeline.getByText("Nice to meet you, Grace").waitFor();
+  await timeline.getByText("Nice to meet you, Grace", { exact: true }).waitFor();
   await timeline.getByRole("button", { name: /Completed at bye/ }).waitFor();
 
   // Step by step, the canvas follows the path the run took.
@@ -225,17 +225,41 @@ it("chats with a flow in the sandbox phone beside the canvas, watches it live an
   await slider.focus();
   const last = await page.getByTestId("replay-position").textContent();
   await slider.press("ArrowLeft");
-  await expect.poll(() => page.getByTestId("replay-position").textContent()).not.toBe(last);
+  await expect.poll(async () => (await page.getByTestId("replay-position").textContent()) !== last).toBe(true);
   await page.getByRole("button", { name: "First step" }).click();
   await expect.poll(() => page.getByTestId("replay-position").textContent()).toMatch(/^Step 1 of/);
   await page.locator('[data-node-id="greet"][data-replay-current="true"]').waitFor();
   await page.getByRole("button", { name: "Next step" }).click();
   await expect.poll(() => timeline.locator('[aria-current="step"]').textContent()).toMatch(/Entered node/);
+  // Play walks on by itself until paused.
+  await page.getByRole("button", { name: "Play" }).click();
+  await expect.poll(() => page.getByTestId("replay-position").textContent(), { timeout: 10_000 }).toMatch(/^Step 4 of/);
+  await page.getByRole("button", { name: "Pause" }).click();
+  await page.getByRole("button", { name: "Play" }).waitFor();
   await screenshot(page, "replay");
 
   // Leaving the execution leaves replay mode: nothing on the canvas stays marked as replayed.
   await page.getByRole("button", { name: "Back to executions" }).click();
   await expect.poll(() => page.locator('[data-replay-current="true"]').count()).toBe(0);
+
+  // A newer version that would answer the name differently: the replay says where it parts.
+  const offer = { id: "offer", type: "send_message", position: { x: 600, y: 200 }, message: { kind: "text", body: "Want 10% off?" } };
+  const v2 = {
+    ...GREETER,
+    nodes: [...GREETER.nodes, offer],
+    edges: [
+      ...GREETER.edges.filter((e) => !(e.source === "ask" && e.port === "reply")),
+      { source: "ask", port: "reply", target: "offer" },
+      { source: "offer", port: "next", target: "thanks" },
+    ],
+  };
+  await call(account, "PUT", `/flows/${flowId}/draft`, { graph: v2 });
+  await call(account, "POST", `/flows/${flowId}/publish`, { note: "v2" });
+  await page.reload();
+  await page.getByRole("tab", { name: "Console" }).click();
+  await page.getByRole("button", { name: /^Execution of .+, completed/ }).click();
+  const divergence = page.getByRole("alert").filter({ hasText: "The latest version would diverge" });
+  await divergence.getByText(/Version 2 diverges at step 3: it goes to offer where this run went to thanks/).waitFor();
 
   expect(errors).toEqual([]);
   await context.close();

@@ -62,14 +62,14 @@ export function ExecutionList({ workspaceId, definition, publishedVersion, pages
         title="No executions yet"
         icon={<IconBroadcast />}
         action={
-          publishedVersion !== null && (
+          publishedVersion ? (
             <Button variant="light" onClick={onOpenSandbox}>
               Open the sandbox phone
             </Button>
-          )
+          ) : null
         }
       >
-        {publishedVersion === null
+        {!publishedVersion
           ? "Publish this flow, then write one of its trigger keywords to the sandbox number: its runs appear here live."
           : "Write one of this flow's trigger keywords to the sandbox number: each run appears here as it happens."}
       </EmptyState>

@@ -73,7 +73,7 @@ describe("timeline steps", () => {
     const status = step("MessageStatusRecorded", { command_id: "m1", status: "failed", code: "131026", reason: "undeliverable" });
     expect(describeStep(status, stepContext([sent, status]))).toMatchObject({
       failed: true,
-      title: "Message failed",
+      title: "Status: failed",
       body: { kind: "text", text: "“Hello!”: 131026 undeliverable" },
     });
     expect(describeStep(step("ExternalCallFailed", { error: "timeout", timed_out: true, retry_at: "t" })).failed).toBe(true);

@@ -208,7 +208,7 @@ export function describeStep(step: TimelineStep, context: StepContext = EMPTY_CO
       const message = context.messages.get(str(d.command_id));
       const why = failed ? [str(d.code), str(d.reason)].filter(Boolean).join(" ") : "";
       const text = [message === undefined ? "" : quote(message), why].filter(Boolean).join(": ");
-      return { ...view, title: `Message ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: text ? { kind: "text", text } : { kind: "none" } };
+      return { ...view, title: `Status: ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: text ? { kind: "text", text } : { kind: "none" } };
     }
     case "ExecutionFailed":
       return { ...view, tone: "red", failed: true, body: { kind: "text", text: str(d.reason) } };
