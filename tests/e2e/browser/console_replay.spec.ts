@@ -109,6 +109,34 @@ const ORDER = {
   triggers: [{ kind: "keyword", keywords: ["order"] }],
 };
 
+// An HTTP call the outbound guard refuses (a link-local address): its failure must show.
+const HOOK = "http://169.254.169.254/hook";
+const PING = {
+  entry: "call",
+  nodes: [
+    {
+      id: "call",
+      type: "http_request",
+      position: { x: 0, y: 0 },
+      method: "POST",
+      url: HOOK,
+      headers: { "X-Trace": "t1" },
+      body: '{"ping": true}',
+    },
+    { id: "ok", type: "send_message", position: { x: 300, y: -100 }, message: { kind: "text", body: "Pong" } },
+    { id: "sorry", type: "send_message", position: { x: 300, y: 100 }, message: { kind: "text", body: "Sorry, that failed" } },
+    { id: "end", type: "end", position: { x: 600, y: 0 } },
+  ],
+  edges: [
+    { source: "call", port: "success", target: "ok" },
+    { source: "call", port: "error", target: "sorry" },
+    { source: "ok", port: "next", target: "end" },
+    { source: "sorry", port: "next", target: "end" },
+  ],
+  variables: [],
+  triggers: [{ kind: "keyword", keywords: ["ping"] }],
+};
+
 async function call(account: Account, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
   const response = await fetch(`${baseUrl}/api/v1/workspaces/${account.workspaceId}${path}`, {
     method,
@@ -295,6 +323,38 @@ it("offers a sandbox number on the sandbox page and answers buttons and list row
   // The simulated phone reports the bot's messages delivered.
   await bot(phone, "One Large Tea coming up").getByRole("img", { name: /Delivered|Read/ }).waitFor();
   await screenshot(page, "sandbox-page");
+
+  expect(errors).toEqual([]);
+  await context.close();
+});
+
+it("shows an HTTP call's request and its failure in the execution's timeline", async () => {
+  const account = await signUpByApi(baseUrl, "Hal");
+  await call(account, "POST", "/channels/sandbox", { channel_id: "sandbox", name: "Sandbox" });
+  const flowId = await publishFlow(account, "Ping", PING);
+
+  const { page, errors, context } = await openPage(browser, baseUrl);
+  await signInPage(page, account);
+  await page.goto(`/w/${account.workspaceId}/flows/${flowId}`);
+  await page.getByRole("tab", { name: "Console" }).click();
+  await page.getByRole("tab", { name: "Sandbox phone" }).click();
+  const phone = page.getByRole("region", { name: "Sandbox phone" });
+  await startRun(phone, account, flowId, "ping");
+  await bot(phone, "Sorry, that failed").waitFor();
+
+  await page.getByRole("tab", { name: "Executions" }).click();
+  await page.getByRole("button", { name: /^Execution of .+, completed/ }).click();
+  const timeline = page.getByRole("list", { name: "Execution timeline" });
+  const request = timeline.getByRole("listitem").filter({ hasText: "HTTP request" });
+  await request.getByText(HOOK).waitFor();
+  await request.getByText("POST", { exact: true }).waitFor();
+  await request.getByRole("button", { name: "Request headers" }).click();
+  await request.getByText("X-Trace: t1").waitFor();
+  await request.getByRole("button", { name: "Request body" }).click();
+  await request.getByText('"ping": true').waitFor();
+  const failure = timeline.locator('li[data-failed="true"]').filter({ hasText: "HTTP call failed" });
+  await failure.getByText(/refused/).waitFor();
+  await screenshot(page, "http-call");
 
   expect(errors).toEqual([]);
   await context.close();
