@@ -126,7 +126,7 @@ export function Canvas({ problems, readOnly }: { problems: ProblemMap; readOnly?
         >
           <Background gap={20} />
           <Controls aria-label="Canvas controls" />
-          <MiniMap pannable zoomable ariaLabel="Minimap" />
+          <MiniMap pannable zoomable ariaLabel="Minimap" style={{ width: 160, height: 110 }} />
         </ReactFlow>
       </Box>
     </Box>

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 
-import { describeError } from "../../../api/problems";
+import { ApiError, describeError } from "../../../api/problems";
+import { problemsFromFieldErrors } from "../model/problems";
 import { saveDraft } from "../api";
 import type { FlowGraph } from "../model/types";
 
@@ -36,7 +37,7 @@ export function useAutosave(workspaceId: string, flowId: string, graph: FlowGrap
         if (latest.current !== target) window.setTimeout(() => void saveRef.current(), DEBOUNCE_MS);
       } catch (error) {
         failed.current = true;
-        setStatus({ state: "error", reason: describeError(error) });
+        setStatus({ state: "error", reason: saveFailure(error, target) });
       }
     });
     chain.current = run;
@@ -80,4 +81,14 @@ export function useAutosave(workspaceId: string, flowId: string, graph: FlowGrap
   }, [status.state]);
 
   return { status, save };
+}
+
+/** Why a save failed, naming the node and field when the server said which. */
+function saveFailure(error: unknown, graph: FlowGraph): string {
+  if (error instanceof ApiError && error.errors.length) {
+    return problemsFromFieldErrors(error.errors, graph)
+      .map((p) => `${p.node_id ? `${p.node_id} ` : ""}${p.field}: ${p.rule}`)
+      .join("; ");
+  }
+  return describeError(error);
 }

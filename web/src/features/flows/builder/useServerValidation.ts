@@ -31,7 +31,7 @@ export function useServerValidation(workspaceId: string, flowId: string, graph: 
       } catch (error) {
         if (controller.signal.aborted) return;
         if (error instanceof ApiError && error.errors.length) {
-          setAnswer({ graph, problems: problemsFromFieldErrors(error.errors, graph.nodes.map((n) => n.id)) });
+          setAnswer({ graph, problems: problemsFromFieldErrors(error.errors, graph) });
           setFailure(null);
         } else {
           setFailure(error instanceof Error ? error.message : String(error));

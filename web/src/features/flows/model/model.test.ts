@@ -66,7 +66,16 @@ describe("problems on nodes", () => {
   });
 
   it("finds a field's problem and reads refused requests' field errors", () => {
-    const problems = problemsFromFieldErrors([{ field: "nodes.a.message.body", rule: "required" }, { field: "entry", rule: "names no node" }], ["a"]);
+    const graph = { nodes: [{ id: "a", type: "send_message" }, { id: "w", type: "wait_for_reply" }] };
+    const problems = problemsFromFieldErrors(
+      [
+        { field: "nodes.a.message.body", rule: "required" },
+        { field: "entry", rule: "names no node" },
+        { field: "body.graph.nodes.1.wait_for_reply.save_to", rule: "String should match pattern" },
+      ],
+      graph,
+    );
+    expect(problems[2]).toMatchObject({ node_id: "w", field: "save_to" });
     expect(problems[0]).toMatchObject({ node_id: "a", field: "message.body" });
     expect(problems[1]).toMatchObject({ node_id: null, field: "entry" });
     expect(fieldProblem(problems, "a", "message.body")).toBe("required");

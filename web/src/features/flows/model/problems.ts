@@ -61,13 +61,25 @@ export function fieldProblem(problems: FlowProblem[], nodeId: string | null, fie
   return problems.find((p) => (p.node_id ?? null) === nodeId && (p.field === field || p.field.startsWith(`${field}[`) || p.field.startsWith(`${field}.`)))?.rule;
 }
 
-/** Problems of a refused request (`errors: [{field: "nodes.<id>.<field>", rule}]`) as flow problems. */
-export function problemsFromFieldErrors(errors: { field: string; rule: string }[], nodeIds: Iterable<string>): FlowProblem[] {
-  const ids = new Set(nodeIds);
+/**
+ * Problems of a refused request as flow problems. The engine names a node by id
+ * (`nodes.<id>.<field>`); the request's own validation by index and type
+ * (`body.graph.nodes.<index>.<type>.<field>`).
+ */
+export function problemsFromFieldErrors(errors: { field: string; rule: string }[], graph: { nodes: { id: string; type: string }[] }): FlowProblem[] {
+  const ids = new Set(graph.nodes.map((n) => n.id));
   return errors.map(({ field, rule }) => {
     const clean = field.replace(/^body\./, "").replace(/^graph\./, "");
-    const match = /^nodes\.([^.]+)\.(.*)$/.exec(clean);
-    if (match && ids.has(match[1] ?? "")) return { node_id: match[1] ?? null, field: match[2] ?? "", rule, severity: "error" as const };
+    const match = /^nodes\.([^.]+)\.?(.*)$/.exec(clean);
+    if (match) {
+      const [, key = "", rest = ""] = match;
+      if (ids.has(key)) return { node_id: key, field: rest, rule, severity: "error" as const };
+      const node = /^\d+$/.test(key) ? graph.nodes[Number(key)] : undefined;
+      if (node) {
+        const inner = rest.startsWith(`${node.type}.`) ? rest.slice(node.type.length + 1) : rest === node.type ? "" : rest;
+        return { node_id: node.id, field: inner, rule, severity: "error" as const };
+      }
+    }
     return { node_id: null, field: clean, rule, severity: "error" as const };
   });
 }
