@@ -30,6 +30,7 @@ export function ExecutionTimeline({ steps, views, position, definition, onPositi
         const view = views[i];
         if (!view) return null;
         const isCurrent = i === position;
+        const node = view.about ?? step.node_id;
         const past = i < position;
         return (
           <Box
@@ -46,7 +47,7 @@ export function ExecutionTimeline({ steps, views, position, definition, onPositi
               opacity: past || isCurrent ? 1 : 0.75,
             }}
           >
-            <UnstyledButton onClick={() => onPosition(i)} w="100%" aria-label={`Step ${i + 1}: ${view.title} at ${nodeName(definition, step.node_id)}`}>
+            <UnstyledButton onClick={() => onPosition(i)} w="100%" aria-label={`Step ${i + 1}: ${view.title} at ${nodeName(definition, node)}`}>
               <Group gap={6} wrap="nowrap" justify="space-between">
                 <Group gap={6} wrap="nowrap" style={{ minWidth: 0 }}>
                   <ThemeIcon size="xs" radius="xl" color={view.tone} variant={isCurrent ? "filled" : "light"} aria-hidden>
@@ -55,9 +56,9 @@ export function ExecutionTimeline({ steps, views, position, definition, onPositi
                   <Text size="sm" fw={isCurrent ? 700 : 500} c={view.failed ? "red" : undefined} truncate>
                     {view.title}
                   </Text>
-                  {step.node_id && (
+                  {node && (
                     <Text size="xs" c="dimmed" truncate>
-                      {nodeName(definition, step.node_id)}
+                      {nodeName(definition, node)}
                     </Text>
                   )}
                 </Group>

@@ -1,5 +1,7 @@
 import type { RouteObject } from "react-router";
 
-import { SandboxPage } from "./SandboxPage";
+import { page } from "../../lazyPage";
 
-export const sandboxRoutes: RouteObject[] = [{ path: "sandbox", element: <SandboxPage /> }];
+export const sandboxRoutes: RouteObject[] = [
+  { path: "sandbox", lazy: page(() => import("./SandboxPage"), (m) => m.SandboxPage) },
+];

@@ -69,12 +69,13 @@ describe("timeline steps", () => {
 
   it("marks failures red", () => {
     expect(describeStep(step("ExecutionFailed", { reason: "no such node" }))).toMatchObject({ failed: true, tone: "red", body: { kind: "text", text: "no such node" } });
-    const sent = step("MessageSendRequested", { command_id: "m1", message: { kind: "text", body: "Hello!" } });
-    const status = step("MessageStatusRecorded", { command_id: "m1", status: "failed", code: "131026", reason: "undeliverable" });
+    const sent = step("MessageSendRequested", { command_id: "m1", message: { kind: "text", body: "Hello!" } }, "greet");
+    const status = step("MessageStatusRecorded", { command_id: "m1", status: "failed", code: "131026", reason: "undeliverable" }, "ask");
     expect(describeStep(status, stepContext([sent, status]))).toMatchObject({
       failed: true,
       title: "Status: failed",
       body: { kind: "text", text: "“Hello!”: 131026 undeliverable" },
+      about: "greet",
     });
     expect(describeStep(step("ExternalCallFailed", { error: "timeout", timed_out: true, retry_at: "t" })).failed).toBe(true);
   });

@@ -41,6 +41,8 @@ export interface StepView {
   tone: Tone;
   failed: boolean;
   body: StepBody;
+  /** the node the event is about when not the one the run stands on (a late message status) */
+  about?: string;
 }
 
 type Dict = Record<string, unknown>;
@@ -91,14 +93,14 @@ function sources(value: unknown): Source[] {
 /** What later events refer back to: calls by request_id ("http" | "ai"), messages by command_id. */
 export interface StepContext {
   calls: Map<string, string>;
-  messages: Map<string, string>;
+  messages: Map<string, { text: string; node: string }>;
 }
 
 export function stepContext(steps: readonly TimelineStep[]): StepContext {
   const context: StepContext = { calls: new Map(), messages: new Map() };
   for (const step of steps) {
     if (step.event === "exec.ExternalCallRequested") context.calls.set(str(step.detail.request_id), str(step.detail.call));
-    if (step.event === "exec.MessageSendRequested") context.messages.set(str(step.detail.command_id), messagePreview(step.detail.message).text);
+    if (step.event === "exec.MessageSendRequested") context.messages.set(str(step.detail.command_id), { text: messagePreview(step.detail.message).text, node: str(step.node_id) });
   }
   return context;
 }
@@ -207,8 +209,10 @@ export function describeStep(step: TimelineStep, context: StepContext = EMPTY_CO
       const failed = d.status === "failed";
       const message = context.messages.get(str(d.command_id));
       const why = failed ? [str(d.code), str(d.reason)].filter(Boolean).join(" ") : "";
-      const text = [message === undefined ? "" : quote(message), why].filter(Boolean).join(": ");
-      return { ...view, title: `Status: ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: text ? { kind: "text", text } : { kind: "none" } };
+      const text = [message === undefined ? "" : quote(message.text), why].filter(Boolean).join(": ");
+      const status: StepView = { ...view, title: `Status: ${str(d.status)}`, tone: failed ? "red" : "gray", failed, body: text ? { kind: "text", text } : { kind: "none" } };
+      if (message?.node) status.about = message.node;
+      return status;
     }
     case "ExecutionFailed":
       return { ...view, tone: "red", failed: true, body: { kind: "text", text: str(d.reason) } };
