@@ -76,6 +76,10 @@ function BuilderBody({ workspaceId, detail }: { workspaceId: string; detail: Flo
   const [history, setHistory] = useState(false);
   const [published, setPublished] = useState(detail.latest_version || null);
   const rf = useReactFlow();
+  // Whether the draft differs from the published version: edits since opening or publishing.
+  const [unpublished, setUnpublished] = useState(detail.has_unpublished_changes);
+  const [publishedGraph, setPublishedGraph] = useState(graph);
+  if (graph !== publishedGraph && !unpublished) setUnpublished(true);
 
   const focusNode = useCallback(
     (id: string | null) => {
@@ -106,9 +110,10 @@ function BuilderBody({ workspaceId, detail }: { workspaceId: string; detail: Flo
       <Toolbar
         name={detail.name}
         status={status_}
+        unpublished={published !== null && unpublished}
         readOnly={readOnly}
         saveIndicator={<SaveIndicator status={status} onRetry={() => void save()} />}
-        problems={<ProblemsButton problems={problems} graph={graph} onFocusNode={focusNode} pending={server.pending} />}
+        problems={<ProblemsButton problems={problems} graph={graph} onFocusNode={focusNode} pending={server.pending} failure={server.failure} />}
         onPublish={() => setPublishing(true)}
         onHistory={() => setHistory(true)}
         panelOpen={panelOpen}
@@ -123,6 +128,8 @@ function BuilderBody({ workspaceId, detail }: { workspaceId: string; detail: Flo
         onFocusNode={focusNode}
         onPublished={(version) => {
           setPublished(version);
+          setUnpublished(false);
+          setPublishedGraph(useBuilder.getState().graph);
           client.setQueryData<FlowDetail>(flowKeys.detail(workspaceId, flowId), (d) => (d ? { ...d, latest_version: version, has_unpublished_changes: false } : d));
           void client.invalidateQueries({ queryKey: flowKeys.versions(workspaceId, flowId) });
           void client.invalidateQueries({ queryKey: ["flows", workspaceId, "list"] });

@@ -6,11 +6,13 @@ import { nodeInfo } from "../model/nodeTypes";
 import type { FlowGraph, FlowProblem } from "../model/types";
 
 // The problems list: every problem of the flow; a node's problem focuses that node.
-export function ProblemsButton({ problems, graph, onFocusNode, pending }: {
+export function ProblemsButton({ problems, graph, onFocusNode, pending, failure }: {
   problems: FlowProblem[];
   graph: FlowGraph;
   onFocusNode: (id: string | null) => void;
   pending: boolean;
+  /** why the server's validation could not run, if it could not */
+  failure: string | null;
 }) {
   const [opened, setOpened] = useState(false);
   const errors = problems.filter((p) => p.severity !== "warning").length;
@@ -25,6 +27,11 @@ export function ProblemsButton({ problems, graph, onFocusNode, pending }: {
         </Button>
       </Popover.Target>
       <Popover.Dropdown p="xs">
+        {failure && (
+          <Text size="xs" c="orange" mb={6} role="status">
+            The flow engine could not check the flow ({failure}); only the builder's own checks are shown.
+          </Text>
+        )}
         {problems.length === 0 ? (
           <Text size="sm" c="dimmed">No problems: the flow can be published.</Text>
         ) : (

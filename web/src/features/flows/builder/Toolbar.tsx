@@ -23,9 +23,10 @@ function Tool({ label, shortcut, onClick, disabled, children }: { label: string;
   );
 }
 
-export function Toolbar({ name, status, readOnly, saveIndicator, problems, onPublish, onHistory, panelOpen, onTogglePanel }: {
+export function Toolbar({ name, status, unpublished, readOnly, saveIndicator, problems, onPublish, onHistory, panelOpen, onTogglePanel }: {
   name: string;
   status: { label: string; color: string };
+  unpublished: boolean;
   readOnly: boolean;
   saveIndicator: ReactNode;
   problems: ReactNode;
@@ -48,6 +49,11 @@ export function Toolbar({ name, status, readOnly, saveIndicator, problems, onPub
       <Group gap="xs" wrap="nowrap" style={{ minWidth: 0 }}>
         <Title order={4} maw={260} style={{ overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>{name}</Title>
         <Badge color={status.color} variant="light">{status.label}</Badge>
+        {unpublished && (
+          <Tooltip label="The draft has changes the published version does not">
+            <Badge color="orange" variant="dot">Unpublished changes</Badge>
+          </Tooltip>
+        )}
         {!readOnly && saveIndicator}
       </Group>
       <Group gap={6} wrap="wrap">
