@@ -1,6 +1,6 @@
 import { Box, useComputedColorScheme } from "@mantine/core";
 import { Background, Controls, MiniMap, ReactFlow, useReactFlow, type Connection, type EdgeChange, type NodeChange } from "@xyflow/react";
-import { useCallback, useMemo, useRef, useState, type DragEvent } from "react";
+import { useCallback, useMemo, useRef, useState, type CSSProperties, type DragEvent } from "react";
 
 import { isNodeType } from "../model/nodeTypes";
 import type { ProblemMap } from "../model/problems";
@@ -12,6 +12,13 @@ import { DRAG_MIME, Palette } from "./Palette";
 
 // The editable canvas: the builder store is the source of truth; ReactFlow's changes are
 // translated into store actions (one history step per drag, connect or delete).
+
+// Edges in the theme's colours: ReactFlow's defaults are faint on Mantine's dark body.
+const EDGE_COLOURS = {
+  "--xy-edge-stroke": "var(--mantine-color-dimmed)",
+  "--xy-edge-stroke-width": "1.5",
+  "--xy-edge-stroke-selected": "var(--mantine-color-blue-5)",
+} as CSSProperties;
 
 export function Canvas({ problems, readOnly }: { problems: ProblemMap; readOnly?: boolean }) {
   const graph = useBuilder((s) => s.graph);
@@ -123,6 +130,7 @@ export function Canvas({ problems, readOnly }: { problems: ProblemMap; readOnly?
           minZoom={0.2}
           colorMode={scheme}
           proOptions={{ hideAttribution: true }}
+          style={EDGE_COLOURS}
         >
           <Background gap={20} />
           <Controls aria-label="Canvas controls" />
