@@ -11,11 +11,16 @@ export interface LiveFilter {
   execution_id?: string | null;
 }
 
+/** The stored message's envelope (libs/contracts/src/parley/contracts/envelope.py). */
 export interface Envelope {
+  event_id: string;
   type: string;
-  payload: Record<string, unknown>;
-  occurred_at?: string;
-  [key: string]: unknown;
+  schema_version: number;
+  occurred_at: string;
+  workspace_id: string;
+  correlation_id: string;
+  causation_id?: string | null;
+  data: Record<string, unknown>;
 }
 
 export interface LiveEvent {

@@ -1,9 +1,8 @@
 import type { RouteObject } from "react-router";
 
-import { BuilderPage } from "./builder/BuilderPage";
-import { FlowsListPage } from "./list/FlowsListPage";
+import { page } from "../../lazyPage";
 
 export const flowRoutes: RouteObject[] = [
-  { path: "flows", element: <FlowsListPage /> },
-  { path: "flows/:flowId", element: <BuilderPage /> },
+  { path: "flows", lazy: page(() => import("./list/FlowsListPage"), (m) => m.FlowsListPage) },
+  { path: "flows/:flowId", lazy: page(() => import("./builder/BuilderPage"), (m) => m.BuilderPage) },
 ];

@@ -12,7 +12,15 @@ function live(execution_id: string, type: string, data: Record<string, unknown> 
     position: 0,
     execution_id,
     flow_id: "f1",
-    event: { type: `exec.${type}`, payload: {}, data, occurred_at: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z` },
+    event: {
+      event_id: `ev-${seq}`,
+      type: `exec.${type}`,
+      schema_version: 1,
+      workspace_id: "ws",
+      correlation_id: "c",
+      data,
+      occurred_at: `2026-01-01T00:00:${String(seq).padStart(2, "0")}Z`,
+    },
   };
 }
 

@@ -46,10 +46,9 @@ export function shortType(type: string): string {
   return type.startsWith("exec.") ? type.slice(5) : type;
 }
 
-/** The event's payload: the gateway sends the envelope's `data` (older notes call it payload). */
+/** The event's payload, as stored (the envelope's `data`). */
 export function eventData(event: LiveEvent): Record<string, unknown> {
-  const envelope = event.event as Record<string, unknown>;
-  const data = envelope.data ?? envelope.payload;
+  const data: unknown = event.event.data;
   return data && typeof data === "object" ? (data as Record<string, unknown>) : {};
 }
 
