@@ -283,6 +283,10 @@ it("chats with a flow in the sandbox phone beside the canvas, watches it live an
   };
   await call(account, "PUT", `/flows/${flowId}/draft`, { graph: v2 });
   await call(account, "POST", `/flows/${flowId}/publish`, { note: "v2" });
+  // The flow's read model may trail the publish by a moment; the builder reads it on load.
+  await expect
+    .poll(async () => (await call(account, "GET", `/flows/${flowId}`)).latest_version, { timeout: 15_000 })
+    .toBe(2);
   await page.reload();
   await page.getByRole("tab", { name: "Console" }).click();
   await page.getByRole("button", { name: /^Execution of .+, completed/ }).click();

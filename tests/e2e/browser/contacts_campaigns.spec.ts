@@ -81,6 +81,7 @@ it("imports a CSV, filters and tags contacts, and launches a campaign to them", 
 
   // The contacts: all 18 listed (crm's read model may trail the import by a moment), then the vip ones.
   await page.getByRole("link", { name: "See the contacts" }).click();
+  await page.waitForURL(/\/contacts$/); // the page's code loads first, then the URL changes
   const table = page.getByRole("table", { name: "Contacts" });
   await eventually("the imported contacts listed", async () => {
     if ((await table.locator("tbody tr").count()) === GOOD) return true;
