@@ -108,8 +108,15 @@ it("shows a busy workspace's figures, and measures the first load", async () => 
   const timing = await page.evaluate(() => {
     const mark = performance.getEntriesByName("parley:dashboard-metrics")[0];
     const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming | undefined;
+    // What the first load fetched of the app itself (scripts and styles), on the wire and unpacked.
+    const code = (performance.getEntriesByType("resource") as PerformanceResourceTiming[]).filter((r) =>
+      /\/assets\/.+\.(js|css)$/.test(new URL(r.name).pathname),
+    );
     return {
       metrics_rendered_ms: mark ? Math.round(mark.startTime) : null,
+      code_files: code.length,
+      code_transferred_bytes: code.reduce((sum, r) => sum + r.encodedBodySize, 0),
+      code_decoded_bytes: code.reduce((sum, r) => sum + r.decodedBodySize, 0),
       dom_content_loaded_ms: nav ? Math.round(nav.domContentLoadedEventEnd) : null,
       load_event_ms: nav ? Math.round(nav.loadEventEnd) : null,
     };
