@@ -162,6 +162,7 @@ NO_WORKSPACE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/refresh"): "the refresh token itself",
     ("POST", "/api/v1/auth/logout"): "the caller's own session",
     ("GET", "/api/v1/me"): "the caller's own account",
+    ("GET", "/api/v1/roles"): "any signed-in caller: the same table for everyone",
     ("GET", "/api/v1/organizations"): "the caller's own memberships",
     ("POST", "/api/v1/organizations/{organization_id}/workspaces"): "checked by the use case",
     ("GET", "/api/v1/workspaces"): "the caller's own memberships",

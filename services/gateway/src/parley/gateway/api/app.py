@@ -29,6 +29,7 @@ from parley.gateway.api.routes import (
     flows,
     imports,
     live,
+    roles,
     segments,
     webhooks,
     workspaces,
@@ -71,6 +72,7 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         imports,
         campaigns,
         dashboard,
+        roles,
     ):
         api.include_router(module.router)
     app.include_router(api)
