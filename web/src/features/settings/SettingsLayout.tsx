@@ -3,7 +3,9 @@ import { useMediaQuery } from "@mantine/hooks";
 import { IconBuilding, IconDeviceMobile, IconKey, IconUsers } from "@tabler/icons-react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 
+import { QueryState } from "../../components/PageState";
 import { useWorkspaceId } from "../../state/workspace";
+import { useRoleTable } from "./shared/useRoleTable";
 
 const TABS = [
   { value: "numbers", label: "Numbers", icon: IconDeviceMobile },
@@ -19,6 +21,8 @@ export function SettingsLayout() {
   const { pathname } = useLocation();
   const wide = useMediaQuery("(min-width: 62em)", true);
   const base = `/w/${workspaceId}/settings`;
+  // The pages hide what the role may not do: wait for the table rather than flash a refusal.
+  const roles = useRoleTable();
   const active = TABS.find((tab) => pathname.startsWith(`${base}/${tab.value}`))?.value ?? "numbers";
 
   return (
@@ -41,7 +45,9 @@ export function SettingsLayout() {
         </Tabs.List>
         {/* The routed page is the panel of whichever tab is active. */}
         <Tabs.Panel value={active} pl={wide ? "lg" : 0} pt={wide ? 0 : "md"} style={{ minWidth: 0 }}>
-          <Outlet />
+          <QueryState query={roles} loading="Loading roles…">
+            {() => <Outlet />}
+          </QueryState>
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -6,7 +6,8 @@ import { useState } from "react";
 import { EmptyState, QueryState } from "../../../components/PageState";
 import { useRole, useWorkspaceId } from "../../../state/workspace";
 import { ConfirmAction } from "../shared/ConfirmAction";
-import { can, ROLE_LABELS, roleWithPermissions } from "../shared/roles";
+import { can, ROLE_LABELS, roleWithPermissions, type Role, type RoleTable } from "../shared/roles";
+import { useRoleTable } from "../shared/useRoleTable";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { keyPrefix, useApiKeys, useRevokeApiKey, type ApiKey } from "./queries";
 
@@ -17,13 +18,14 @@ function when(value: string | null): string {
 export function ApiKeysPage() {
   const workspaceId = useWorkspaceId();
   const role = useRole(workspaceId);
-  const canRead = can(role, "api_keys:read");
-  const canWrite = can(role, "api_keys:write");
+  const { data: table } = useRoleTable();
+  const canRead = can(table, role, "api_keys:read");
+  const canWrite = can(table, role, "api_keys:write");
   const [showRevoked, setShowRevoked] = useState(false);
   const [creating, creator] = useDisclosure(false);
   const keys = useApiKeys(workspaceId, showRevoked, canRead);
 
-  if (role !== undefined && !canRead)
+  if (role !== undefined && table !== undefined && !canRead)
     return (
       <EmptyState title="API keys are for admins" icon={<IconKey />}>
         Only admins and owners see and create this workspace&apos;s API keys.
@@ -57,7 +59,7 @@ export function ApiKeysPage() {
             );
           return (
             <>
-              <KeysTable workspaceId={workspaceId} keys={list} canWrite={canWrite} />
+              <KeysTable workspaceId={workspaceId} keys={list} canWrite={canWrite} table={table} />
               {keys.hasNextPage && (
                 <Button variant="default" onClick={() => keys.fetchNextPage()} loading={keys.isFetchingNextPage}>
                   Load more
@@ -67,12 +69,24 @@ export function ApiKeysPage() {
           );
         }}
       </QueryState>
-      <CreateKeyModal workspaceId={workspaceId} myRole={role} opened={creating} onClose={creator.close} />
+      {table && (
+        <CreateKeyModal workspaceId={workspaceId} table={table} myRole={role} opened={creating} onClose={creator.close} />
+      )}
     </Stack>
   );
 }
 
-function KeysTable({ workspaceId, keys, canWrite }: { workspaceId: string; keys: ApiKey[]; canWrite: boolean }) {
+function KeysTable({
+  workspaceId,
+  keys,
+  canWrite,
+  table,
+}: {
+  workspaceId: string;
+  keys: ApiKey[];
+  canWrite: boolean;
+  table: RoleTable | undefined;
+}) {
   const revoke = useRevokeApiKey(workspaceId);
   return (
     <Table.ScrollContainer minWidth={720}>
@@ -98,11 +112,7 @@ function KeysTable({ workspaceId, keys, canWrite }: { workspaceId: string; keys:
                 </Text>
               </Table.Td>
               <Table.Td maw={320}>
-                {roleWithPermissions(key.permissions) && (
-                  <Text size="xs" c="dimmed" mb={4}>
-                    Same as {ROLE_LABELS[roleWithPermissions(key.permissions) ?? "viewer"]}
-                  </Text>
-                )}
+                <SameAsRole role={roleWithPermissions(table, key.permissions)} />
                 <Spoiler
                   maxHeight={44}
                   showLabel={<Text size="xs">Show all {key.permissions.length}</Text>}
@@ -147,5 +157,14 @@ function KeysTable({ workspaceId, keys, canWrite }: { workspaceId: string; keys:
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+function SameAsRole({ role }: { role: Role | undefined }) {
+  if (!role) return null;
+  return (
+    <Text size="xs" c="dimmed" mb={4}>
+      Same as {ROLE_LABELS[role]}
+    </Text>
   );
 }

@@ -5,7 +5,7 @@ import { useState } from "react";
 
 import { ApiError, formErrors } from "../../../api/problems";
 import { CopyField } from "../shared/CopyField";
-import { grantableRoles, isRole, permissionGroups, PERMISSIONS, ROLE_LABELS } from "../shared/roles";
+import { grantableRoles, isRole, permissionGroups, permissionsOf, ROLE_LABELS, type RoleTable } from "../shared/roles";
 import { splitApiErrors } from "../shared/validation";
 import { useCreateApiKey, type CreatedApiKey } from "./queries";
 
@@ -18,21 +18,23 @@ interface Values {
 /** Create a key with at most the creator's permissions, then show its secret once. */
 export function CreateKeyModal({
   workspaceId,
+  table,
   myRole,
   opened,
   onClose,
 }: {
   workspaceId: string;
+  table: RoleTable;
   myRole: string | undefined;
   opened: boolean;
   onClose: () => void;
 }) {
   const create = useCreateApiKey(workspaceId);
   const [created, setCreated] = useState<CreatedApiKey | null>(null);
-  const mine = isRole(myRole) ? PERMISSIONS[myRole] : [];
-  const presets = grantableRoles(myRole);
+  const mine = permissionsOf(table, myRole);
+  const presets = grantableRoles(table, myRole);
   const form = useForm<Values>({
-    initialValues: { name: "", preset: "viewer", permissions: [...PERMISSIONS.viewer] },
+    initialValues: { name: "", preset: "viewer", permissions: [...permissionsOf(table, "viewer")] },
     validate: {
       name: (value) => (value.trim() === "" ? "Name is required" : value.length > 200 ? "Name must be at most 200 characters" : null),
       permissions: (value) => (value.length === 0 ? "Permissions must name at least one" : null),
@@ -99,7 +101,7 @@ export function CreateKeyModal({
               onChange={(value) => {
                 if (!isRole(value ?? undefined)) return;
                 form.setFieldValue("preset", value as string);
-                form.setFieldValue("permissions", [...PERMISSIONS[value as keyof typeof PERMISSIONS]]);
+                form.setFieldValue("permissions", [...permissionsOf(table, value ?? undefined)]);
               }}
             />
             <Checkbox.Group label="Permissions" description="At most your own" {...form.getInputProps("permissions")}>

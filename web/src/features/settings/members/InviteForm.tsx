@@ -3,7 +3,7 @@ import { useForm } from "@mantine/form";
 
 import { ApiError, formErrors } from "../../../api/problems";
 import { CopyField } from "../shared/CopyField";
-import { grantableRoles, ROLE_LABELS, type Role } from "../shared/roles";
+import { grantableRoles, ROLE_LABELS, type Role, type RoleTable } from "../shared/roles";
 import { isEmail, splitApiErrors } from "../shared/validation";
 import { invitationLink, useInvite, type CreatedInvitation } from "./queries";
 
@@ -11,16 +11,18 @@ import { invitationLink, useInvite, type CreatedInvitation } from "./queries";
 export function InviteForm({
   workspaceId,
   myRole,
+  table,
   created,
   onCreated,
 }: {
   workspaceId: string;
   myRole: string | undefined;
+  table: RoleTable | undefined;
   created: CreatedInvitation | null;
   onCreated: (created: CreatedInvitation) => void;
 }) {
   const invite = useInvite(workspaceId);
-  const roles = grantableRoles(myRole);
+  const roles = grantableRoles(table, myRole);
   const form = useForm<{ email: string; role: Role }>({
     initialValues: { email: "", role: roles.includes("editor") ? "editor" : (roles[roles.length - 1] ?? "viewer") },
     validate: {

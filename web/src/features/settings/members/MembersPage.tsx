@@ -5,6 +5,7 @@ import { EmptyState, QueryState } from "../../../components/PageState";
 import { useMe, useRole, useWorkspaceId } from "../../../state/workspace";
 import { LeaveWorkspace } from "../shared/LeaveWorkspace";
 import { can } from "../shared/roles";
+import { useRoleTable } from "../shared/useRoleTable";
 import { InvitationsList } from "./InvitationsList";
 import { InviteForm } from "./InviteForm";
 import { MembersTable } from "./MembersTable";
@@ -15,7 +16,8 @@ export function MembersPage() {
   const workspaceId = useWorkspaceId();
   const me = useMe();
   const myRole = useRole(workspaceId);
-  const canWrite = can(myRole, "members:write");
+  const { data: table } = useRoleTable();
+  const canWrite = can(table, myRole, "members:write");
   const members = useMembers(workspaceId);
   const [created, setCreated] = useState<CreatedInvitation | null>(null);
   // Tokens are returned only on creation; keep them so the pending list can offer the link again.
@@ -42,6 +44,7 @@ export function MembersPage() {
                 members={list}
                 myId={me.data?.user.id}
                 myRole={myRole}
+                table={table}
                 leave={<LeaveWorkspace workspaceId={workspaceId} workspaceName={workspaceName} />}
               />
               {members.hasNextPage && (
@@ -59,6 +62,7 @@ export function MembersPage() {
           <InviteForm
             workspaceId={workspaceId}
             myRole={myRole}
+            table={table}
             created={created}
             onCreated={(result) => {
               setCreated(result);

@@ -4,7 +4,7 @@ import type { ReactNode } from "react";
 
 import { describeError } from "../../../api/problems";
 import { ConfirmAction } from "../shared/ConfirmAction";
-import { canManageMember, grantableRoles, isRole, ROLE_LABELS } from "../shared/roles";
+import { canManageMember, grantableRoles, isRole, ROLE_LABELS, type RoleTable } from "../shared/roles";
 import { RoleBadge } from "./RoleLegend";
 import { useChangeRole, useRemoveMember, type Member } from "./queries";
 
@@ -13,17 +13,19 @@ export function MembersTable({
   members,
   myId,
   myRole,
+  table,
   leave,
 }: {
   workspaceId: string;
   members: Member[];
   myId: string | undefined;
   myRole: string | undefined;
+  table: RoleTable | undefined;
   leave: ReactNode;
 }) {
   const changeRole = useChangeRole(workspaceId);
   const remove = useRemoveMember(workspaceId);
-  const options = grantableRoles(myRole).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
+  const options = grantableRoles(table, myRole).map((role) => ({ value: role, label: ROLE_LABELS[role] }));
 
   return (
     <Table.ScrollContainer minWidth={640}>
@@ -39,7 +41,7 @@ export function MembersTable({
         <Table.Tbody>
           {members.map((member) => {
             const self = member.user_id === myId;
-            const manage = !self && canManageMember(myRole, member.role);
+            const manage = !self && canManageMember(table, myRole, member.role);
             return (
               <Table.Tr key={member.user_id}>
                 <Table.Td>

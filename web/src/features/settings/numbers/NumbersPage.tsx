@@ -8,6 +8,7 @@ import { describeError } from "../../../api/problems";
 import { EmptyState, QueryState } from "../../../components/PageState";
 import { useRole, useWorkspaceId } from "../../../state/workspace";
 import { can } from "../shared/roles";
+import { useRoleTable } from "../shared/useRoleTable";
 import { CloudApiModal } from "./CloudApiModal";
 import { HealthSummary } from "./HealthSummary";
 import { nextSandbox, providerLabel, qualityOf, statusOf, tierLabel, type ChannelView } from "./health";
@@ -16,7 +17,8 @@ import { useChannels, useConnectSandbox } from "./queries";
 
 export function NumbersPage() {
   const workspaceId = useWorkspaceId();
-  const canWrite = can(useRole(workspaceId), "channels:write");
+  const { data: table } = useRoleTable();
+  const canWrite = can(table, useRole(workspaceId), "channels:write");
   const [showDisconnected, setShowDisconnected] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   const [cloudOpen, cloud] = useDisclosure(false);

@@ -1,55 +1,20 @@
 import type { components } from "../../../api/schema";
 
-// The gateway's role table (services/gateway/src/parley/gateway/domain/roles.py), mirrored so
-// the pages can hide what a role may not do. The gateway still decides: its 403 is shown too.
+// Which permissions each role holds is the gateway's (GET /api/v1/roles, from its domain/roles.py),
+// fetched by useRoleTable, so the pages hide what a role may not do without a copy that drifts.
+// The gateway still decides: its 403 is shown too. The role names, labels and descriptions here
+// are presentation only. Every helper denies while the table is not loaded (`undefined`).
 
 export type Role = components["schemas"]["Member"]["role"];
 
-/** Lowest first: a role's rank is its index. */
+/** The gateway's role table, lowest role first. */
+export type RoleTable = readonly components["schemas"]["RoleEntry"][];
+
+/** Lowest first, as the legend's names; ranks and permissions come from the RoleTable. */
 export const ROLES: readonly Role[] = ["viewer", "agent", "editor", "admin", "owner"];
 
-/** Highest first, as pickers list them. */
+/** Highest first, as the legend lists them. */
 export const ROLES_DESC: readonly Role[] = [...ROLES].reverse();
-
-const VIEWER = [
-  "workspace:read",
-  "flows:read",
-  "executions:read",
-  "channels:read",
-  "members:read",
-  "contacts:read",
-  "campaigns:read",
-  "analytics:read",
-];
-const AGENT = [...VIEWER, "executions:operate", "sandbox:use", "contacts:write"];
-const EDITOR = [
-  ...AGENT,
-  "flows:write",
-  "contacts:import",
-  "contacts:export",
-  "segments:write",
-  "fields:write",
-  "campaigns:write",
-];
-const ADMIN = [
-  ...EDITOR,
-  "channels:write",
-  "members:write",
-  "api_keys:read",
-  "api_keys:write",
-  "contacts:erase",
-  "consent:write",
-  "campaigns:launch",
-];
-const OWNER = [...ADMIN, "workspace:admin"];
-
-export const PERMISSIONS: Readonly<Record<Role, readonly string[]>> = {
-  viewer: VIEWER,
-  agent: AGENT,
-  editor: EDITOR,
-  admin: ADMIN,
-  owner: OWNER,
-};
 
 export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   owner: "Owner",
@@ -71,38 +36,48 @@ export function isRole(value: string | undefined): value is Role {
   return value !== undefined && (ROLES as readonly string[]).includes(value);
 }
 
-export function can(role: string | undefined, permission: string): boolean {
-  return isRole(role) && PERMISSIONS[role].includes(permission);
+function entryOf(table: RoleTable | undefined, role: string | undefined) {
+  return role === undefined ? undefined : table?.find((entry) => entry.role === role);
 }
 
-export function rank(role: Role): number {
-  return ROLES.indexOf(role);
+/** The permissions a role holds, none if the role or the table is unknown. */
+export function permissionsOf(table: RoleTable | undefined, role: string | undefined): readonly string[] {
+  return entryOf(table, role)?.permissions ?? [];
+}
+
+export function can(table: RoleTable | undefined, role: string | undefined, permission: string): boolean {
+  return permissionsOf(table, role).includes(permission);
 }
 
 /** Nobody grants a role above their own (so only owners grant owner). */
-export function canGrant(granter: string | undefined, role: Role): boolean {
-  return isRole(granter) && rank(role) <= rank(granter);
+export function canGrant(table: RoleTable | undefined, granter: string | undefined, role: Role): boolean {
+  const mine = entryOf(table, granter);
+  const theirs = entryOf(table, role);
+  return mine !== undefined && theirs !== undefined && theirs.rank <= mine.rank;
 }
 
 /** The roles a granter may hand out, highest first. */
-export function grantableRoles(granter: string | undefined): Role[] {
-  return ROLES_DESC.filter((role) => canGrant(granter, role));
+export function grantableRoles(table: RoleTable | undefined, granter: string | undefined): Role[] {
+  return [...(table ?? [])]
+    .sort((a, b) => b.rank - a.rank)
+    .map((entry) => entry.role)
+    .filter((role) => canGrant(table, granter, role));
 }
 
 /** Whether `actor` may change or remove `target` (needs members:write and a rank at least theirs). */
-export function canManageMember(actor: string | undefined, target: Role): boolean {
-  return can(actor, "members:write") && canGrant(actor, target);
+export function canManageMember(table: RoleTable | undefined, actor: string | undefined, target: Role): boolean {
+  return can(table, actor, "members:write") && canGrant(table, actor, target);
 }
 
-/** The role whose permissions are exactly these, if any (to summarise an API key). */
-export function roleWithPermissions(permissions: readonly string[]): Role | undefined {
+/** The highest role whose permissions are exactly these, if any (to summarise an API key). */
+export function roleWithPermissions(table: RoleTable | undefined, permissions: readonly string[]): Role | undefined {
   const wanted = new Set(permissions);
-  return ROLES_DESC.find(
-    (role) => PERMISSIONS[role].length === wanted.size && PERMISSIONS[role].every((p) => wanted.has(p)),
-  );
+  return [...(table ?? [])]
+    .sort((a, b) => b.rank - a.rank)
+    .find((entry) => entry.permissions.length === wanted.size && entry.permissions.every((p) => wanted.has(p)))?.role;
 }
 
-/** Permissions grouped by resource, in table order, for the API key picker. */
+/** Permissions grouped by resource, in the order given, for the API key picker. */
 export function permissionGroups(permissions: readonly string[]): { group: string; items: string[] }[] {
   const groups = new Map<string, string[]>();
   for (const permission of permissions) {
