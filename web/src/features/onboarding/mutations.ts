@@ -5,7 +5,7 @@ import { ApiError } from "../../api/problems";
 import type { components } from "../../api/schema";
 import type { FlowTemplate } from "../flows/templates";
 
-export type CloudApiNumber = components["schemas"]["CloudApiNumber"];
+// Connecting a number is settings/numbers/queries.ts's (the settings page and the tour share it).
 
 function useRefreshSetup(workspaceId: string) {
   const queryClient = useQueryClient();
@@ -15,37 +15,6 @@ function useRefreshSetup(workspaceId: string) {
       queryClient.invalidateQueries({ queryKey: ["onboarding"] }),
       queryClient.invalidateQueries({ queryKey: ["dashboard", workspaceId] }),
     ]);
-}
-
-/** The sandbox number in one click; one that already exists counts as connected. */
-export function useConnectSandbox(workspaceId: string) {
-  const refresh = useRefreshSetup(workspaceId);
-  return useMutation({
-    mutationFn: async () => {
-      const result = await api.POST("/api/v1/workspaces/{workspace_id}/channels/sandbox", {
-        params: { path: { workspace_id: workspaceId } },
-        body: { channel_id: "sandbox", name: "Sandbox" },
-      });
-      if (result.response.status === 409) return null;
-      return unwrap(result);
-    },
-    onSuccess: refresh,
-  });
-}
-
-/** A Cloud API number; the API checks the credentials with Meta before accepting them. */
-export function useConnectCloudApi(workspaceId: string) {
-  const refresh = useRefreshSetup(workspaceId);
-  return useMutation({
-    mutationFn: async (body: CloudApiNumber) =>
-      unwrap(
-        await api.POST("/api/v1/workspaces/{workspace_id}/channels/cloud-api", {
-          params: { path: { workspace_id: workspaceId } },
-          body,
-        }),
-      ),
-    onSuccess: refresh,
-  });
 }
 
 /** A flow from a template, created and published; a refusal names the flow's problems. */

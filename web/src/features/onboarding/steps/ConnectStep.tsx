@@ -2,9 +2,9 @@ import { Accordion, Alert, Badge, Button, Card, Group, Stack, Text, Title } from
 import { IconBrandWhatsapp, IconCheck, IconFlask } from "@tabler/icons-react";
 
 import { describeError } from "../../../api/problems";
-import { useConnectSandbox } from "../mutations";
+import { CloudApiConnectForm } from "../../settings/numbers/CloudApiConnectForm";
+import { useConnectTourSandbox } from "../../settings/numbers/queries";
 import type { SetupFacts } from "../progress";
-import { CloudApiForm } from "./CloudApiForm";
 
 export function ConnectStep({
   workspaceId,
@@ -15,7 +15,7 @@ export function ConnectStep({
   facts: SetupFacts;
   onNext: () => void;
 }) {
-  const sandbox = useConnectSandbox(workspaceId);
+  const sandbox = useConnectTourSandbox(workspaceId);
   const connected = facts.channels.filter((c) => c.status !== "disconnected");
   const hasSandbox = connected.some((c) => c.provider === "sandbox");
 
@@ -68,7 +68,7 @@ export function ConnectStep({
             Connect a real number (WhatsApp Cloud API)
           </Accordion.Control>
           <Accordion.Panel>
-            <CloudApiForm workspaceId={workspaceId} onConnected={onNext} />
+            <CloudApiConnectForm workspaceId={workspaceId} onConnected={onNext} sendingSettings={false} />
           </Accordion.Panel>
         </Accordion.Item>
       </Accordion>

@@ -3,7 +3,7 @@ import { IconCheck, IconMessageCircle } from "@tabler/icons-react";
 
 import { describeError } from "../../../api/problems";
 import { SandboxPhone } from "../../sandbox/SandboxPhone";
-import { useConnectSandbox } from "../mutations";
+import { useConnectTourSandbox } from "../../settings/numbers/queries";
 import type { Progress } from "../progress";
 
 export function TryStep({
@@ -15,7 +15,7 @@ export function TryStep({
   progress: Progress;
   onFinish: () => void;
 }) {
-  const sandbox = useConnectSandbox(workspaceId);
+  const sandbox = useConnectTourSandbox(workspaceId);
   const channelId = progress.sandboxChannelId;
 
   return (

@@ -41,30 +41,57 @@ export function useChannelHealth(workspaceId: string, channelId: string, enabled
   });
 }
 
-/** Every channel mutation refreshes the lists (and the health of the number it touched). */
+/** Every channel mutation refreshes the lists (and the health of the number it touched), and
+ * the guided tour's progress and the dashboard, which count the connected numbers. */
 function useInvalidate(workspaceId: string) {
   const client = useQueryClient();
   return () =>
     Promise.all([
       client.invalidateQueries({ queryKey: ["channels", workspaceId] }),
       client.invalidateQueries({ queryKey: ["channel-health", workspaceId] }),
+      client.invalidateQueries({ queryKey: ["onboarding"] }),
+      client.invalidateQueries({ queryKey: ["dashboard", workspaceId] }),
     ]);
 }
 
+export interface SandboxNumber {
+  channel_id: string;
+  name: string;
+}
+
+/** The guided tour's sandbox number. */
+const TOUR_SANDBOX: SandboxNumber = { channel_id: "sandbox", name: "Sandbox" };
+
+function postSandbox(workspaceId: string, body: SandboxNumber) {
+  return api.POST("/api/v1/workspaces/{workspace_id}/channels/sandbox", {
+    params: { path: { workspace_id: workspaceId } },
+    body,
+  });
+}
+
+/** A new sandbox number under an id no other number has (see nextSandbox). */
 export function useConnectSandbox(workspaceId: string) {
   const invalidate = useInvalidate(workspaceId);
   return useMutation({
-    mutationFn: async (body: { channel_id: string; name: string }) =>
-      unwrap(
-        await api.POST("/api/v1/workspaces/{workspace_id}/channels/sandbox", {
-          params: { path: { workspace_id: workspaceId } },
-          body,
-        }),
-      ),
+    mutationFn: async (body: SandboxNumber) => unwrap(await postSandbox(workspaceId, body)),
     onSuccess: invalidate,
   });
 }
 
+/** The tour's sandbox number in one click; one that already exists counts as connected (null). */
+export function useConnectTourSandbox(workspaceId: string) {
+  const invalidate = useInvalidate(workspaceId);
+  return useMutation({
+    mutationFn: async () => {
+      const result = await postSandbox(workspaceId, TOUR_SANDBOX);
+      if (result.response.status === 409) return null;
+      return unwrap(result);
+    },
+    onSuccess: invalidate,
+  });
+}
+
+/** A Cloud API number; the API checks the credentials with Meta before accepting them. */
 export function useConnectCloudApi(workspaceId: string) {
   const invalidate = useInvalidate(workspaceId);
   return useMutation({
