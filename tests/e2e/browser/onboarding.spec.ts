@@ -96,7 +96,7 @@ it("skips the tour, reminds on the dashboard, and resumes it from the account me
   await page.getByRole("button", { name: "Continue with this workspace" }).click();
   await page.getByRole("button", { name: "Connect the sandbox" }).waitFor();
 
-  // Cloud API credentials the API refuses: its rule shows on each field.
+  // Cloud API credentials that break the contract's rules: each field says which rule.
   await page.getByRole("button", { name: "Connect a real number (WhatsApp Cloud API)" }).click();
   await page.getByRole("textbox", { name: "Phone number ID" }).fill("not-a-number");
   await page.getByRole("textbox", { name: "WhatsApp Business Account ID" }).fill("12345");
