@@ -23,7 +23,7 @@ import { sandboxRoutes } from "./features/sandbox/routes";
 import { invitationRoutes, settingsRoutes } from "./features/settings/routes";
 import { AppLayout } from "./layout/AppLayout";
 import { useMe } from "./state/workspace";
-import { theme } from "./theme";
+import { cssVariablesResolver, theme } from "./theme";
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -85,7 +85,7 @@ const router = createBrowserRouter([{ hydrateFallbackElement: <Loading />, child
 
 export function App() {
   return (
-    <MantineProvider theme={theme} defaultColorScheme="dark">
+    <MantineProvider theme={theme} defaultColorScheme="dark" cssVariablesResolver={cssVariablesResolver}>
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

@@ -88,7 +88,7 @@ it("builds a flow by drag and drop, fixes its problems, publishes it and lists v
   await settings.getByLabel("Keywords").press("Enter");
 
   await page.getByTestId("save-status").getByText("Saved", { exact: true }).waitFor({ timeout: 15_000 });
-  await page.getByRole("button", { name: "Problems: 0 errors, 0 warnings" }).getByText("No problems").waitFor({ timeout: 15_000 });
+  await page.getByRole("button", { name: "Problems: No problems" }).waitFor({ timeout: 15_000 });
   await screenshot(page, "flow-builder");
 
   await page.getByRole("button", { name: "Publish", exact: true }).click();

@@ -74,7 +74,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowCanvasNode>) {
         transition: "box-shadow 150ms, opacity 150ms",
       }}
     >
-      <Handle type="target" position={Position.Left} aria-label={`Input of ${id}`} />
+      <Handle type="target" position={Position.Left} title={`Input of ${id}`} />
       <Box px="sm" pt={6} pb={ports.length ? 2 : 6}>
         <Group justify="space-between" gap={4} wrap="nowrap">
           <Badge size="xs" variant="light" color={info.color} radius="sm">
@@ -128,7 +128,7 @@ function FlowNodeViewImpl({ id, data, selected }: NodeProps<FlowCanvasNode>) {
           <Text size="xs" c="dimmed" component="span">
             {port}
           </Text>
-          <Handle type="source" id={port} position={Position.Right} aria-label={`Port ${port} of ${id}`} />
+          <Handle type="source" id={port} position={Position.Right} title={`Port ${port} of ${id}`} />
         </Box>
       ))}
       {ports.length > 0 && <Box h={4} />}

@@ -17,13 +17,20 @@ export function ProblemsButton({ problems, graph, onFocusNode, pending, failure 
   const [opened, setOpened] = useState(false);
   const errors = problems.filter((p) => p.severity !== "warning").length;
   const warnings = problems.length - errors;
+  // The accessible name starts from the visible text (WCAG 2.5.3), so speech users can say it.
+  const summary =
+    errors || warnings
+      ? `${errors} error${errors === 1 ? "" : "s"} · ${warnings} warning${warnings === 1 ? "" : "s"}`
+      : pending
+        ? "Checking…"
+        : "No problems";
   return (
     <Popover opened={opened} onChange={setOpened} position="bottom-end" width={380} withinPortal shadow="md">
       <Popover.Target>
-        <Button size="xs" variant="light" color={errors ? "red" : warnings ? "yellow" : "green"} onClick={() => setOpened((o) => !o)}
+        <Button size="xs" variant="light" color={errors ? "red" : warnings ? "yellow" : "teal"} onClick={() => setOpened((o) => !o)}
           leftSection={errors || warnings ? <IconAlertCircle size={16} /> : <IconCircleCheck size={16} />}
-          aria-label={`Problems: ${errors} errors, ${warnings} warnings`}>
-          {errors || warnings ? `${errors} error${errors === 1 ? "" : "s"} · ${warnings} warning${warnings === 1 ? "" : "s"}` : pending ? "Checking…" : "No problems"}
+          aria-label={`Problems: ${summary}`}>
+          {summary}
         </Button>
       </Popover.Target>
       <Popover.Dropdown p="xs">
