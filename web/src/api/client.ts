@@ -33,16 +33,29 @@ function withToken(request: Request): Request {
   return copy;
 }
 
+function refreshOnce(): Promise<boolean> {
+  refreshing ??= refreshSession().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+/** The access token, refreshed first when it expires within 30 s (the live socket sends it
+ * once, at connect, so a stale one would be refused at the handshake). */
+export async function freshAccessToken(now: number = Date.now()): Promise<string | null> {
+  const tokens = useSession.getState().tokens;
+  if (!tokens) return null;
+  if (Date.parse(tokens.access_expires_at) - now < 30_000) await refreshOnce();
+  return useSession.getState().tokens?.access_token ?? null;
+}
+
 export async function authFetch(input: Request): Promise<Response> {
   const retry = input.clone();
   const response = await fetch(withToken(input));
   if (response.status !== 401 || !useSession.getState().tokens || input.url.includes("/auth/")) {
     return response;
   }
-  refreshing ??= refreshSession().finally(() => {
-    refreshing = null;
-  });
-  return (await refreshing) ? fetch(withToken(retry)) : response;
+  return (await refreshOnce()) ? fetch(withToken(retry)) : response;
 }
 
 export const api = createClient<paths>({ baseUrl: "", fetch: authFetch });

@@ -34,7 +34,3 @@ export const useSession = create<SessionState>()(
     { name: "parley.session" },
   ),
 );
-
-export function accessToken(): string | null {
-  return useSession.getState().tokens?.access_token ?? null;
-}

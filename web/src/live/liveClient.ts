@@ -1,4 +1,4 @@
-import { accessToken } from "../auth/session";
+import { freshAccessToken } from "../api/client";
 
 // The live console's socket (protocol: services/gateway/src/parley/gateway/live/socket_protocol.py).
 // One socket for the whole app; each subscription remembers the last `seq` it saw, so after a
@@ -45,6 +45,7 @@ export type LiveStatus = "connecting" | "open" | "closed";
 
 export class LiveClient {
   private socket: WebSocket | null = null;
+  private opening = false;
   private readonly subscriptions = new Map<string, Subscription>();
   private nextId = 1;
   private retry = 0;
@@ -52,7 +53,7 @@ export class LiveClient {
   private readonly statusListeners = new Set<(status: LiveStatus) => void>();
   status: LiveStatus = "closed";
 
-  constructor(private readonly url: () => string) {}
+  constructor(private readonly url: (token: string) => string) {}
 
   subscribe(filter: LiveFilter, handler: Handler): () => void {
     const id = `s${this.nextId++}`;
@@ -81,9 +82,22 @@ export class LiveClient {
   }
 
   private connect(): void {
-    if (this.socket || !accessToken()) return;
+    if (this.socket || this.opening) return;
+    this.opening = true;
+    void freshAccessToken()
+      .then((token) => {
+        if (!token || this.subscriptions.size === 0) return;
+        this.open(token);
+      })
+      .catch(() => this.scheduleReconnect())
+      .finally(() => {
+        this.opening = false;
+      });
+  }
+
+  private open(token: string): void {
     this.setStatus("connecting");
-    const socket = new WebSocket(this.url());
+    const socket = new WebSocket(this.url(token));
     this.socket = socket;
     socket.onopen = () => {
       this.retry = 0;
@@ -148,10 +162,9 @@ export class LiveClient {
   }
 }
 
-function socketUrl(): string {
+function socketUrl(token: string): string {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
-  const token = encodeURIComponent(accessToken() ?? "");
-  return `${scheme}://${window.location.host}/ws?access_token=${token}`;
+  return `${scheme}://${window.location.host}/ws?access_token=${encodeURIComponent(token)}`;
 }
 
 export const live = new LiveClient(socketUrl);

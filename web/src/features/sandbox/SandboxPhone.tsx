@@ -7,7 +7,8 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import type { ChannelView } from "../../api/types";
 import { EmptyState, ErrorState, Loading } from "../../components/PageState";
 import { useLiveEvents } from "../../live/useLiveEvents";
-import { sandboxKeys, useConversation, useCreateSandbox, useSandboxChannels, useSendAsCustomer } from "./api";
+import { useConnectTourSandbox } from "../settings/numbers/queries";
+import { sandboxKeys, useConversation, useSandboxChannels, useSendAsCustomer } from "./api";
 import { DEFAULT_CUSTOMER_PHONE, DEFAULT_PROFILE_NAME, messageModel, phoneProblem, replyMessage, textMessage } from "./model/messages";
 import { Composer } from "./phone/Composer";
 import { MessageBubble } from "./phone/MessageBubble";
@@ -37,7 +38,7 @@ const CONVERSATION_EVENTS = new Set([
 
 export function SandboxPhone({ workspaceId, channelId, customerPhone, compact = false }: SandboxPhoneProps) {
   const channels = useSandboxChannels(workspaceId);
-  const create = useCreateSandbox(workspaceId);
+  const create = useConnectTourSandbox(workspaceId);
   const [chosen, setChosen] = useState<string | null>(null);
 
   if (channelId) return <Phone workspaceId={workspaceId} channelId={channelId} initialPhone={customerPhone} compact={compact} />;

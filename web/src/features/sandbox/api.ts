@@ -5,7 +5,8 @@ import type { ChannelView } from "../../api/types";
 import { mergeMessages, type CustomerMessage, type SandboxMessage } from "./model/messages";
 
 // The sandbox number's API: the workspace's sandbox channels, one customer's conversation
-// (every page, oldest first), sending as the customer, creating the sandbox number.
+// (every page, oldest first), sending as the customer. Creating the sandbox number is the
+// numbers' own mutation (settings/numbers/queries.ts).
 
 export const sandboxKeys = {
   // Under "channels", so the numbers settings page and the phone refresh each other.
@@ -69,19 +70,5 @@ export function useSendAsCustomer(workspaceId: string, channelId: string | null)
       ),
     onSettled: (_data, _error, body) =>
       client.invalidateQueries({ queryKey: sandboxKeys.conversation(workspaceId, channelId ?? "", body.phone) }),
-  });
-}
-
-export function useCreateSandbox(workspaceId: string) {
-  const client = useQueryClient();
-  return useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST("/api/v1/workspaces/{workspace_id}/channels/sandbox", {
-          params: { path: { workspace_id: workspaceId } },
-          body: { channel_id: "sandbox", name: "Sandbox" },
-        }),
-      ),
-    onSuccess: () => client.invalidateQueries({ queryKey: ["channels", workspaceId] }),
   });
 }
