@@ -10,6 +10,7 @@ import uuid
 from typing import Any
 
 from nats.aio.client import Client as NatsClient
+from nats.js.kv import KeyValue
 
 from parley.contracts.ingress import WHATSAPP_SIGNATURE_HEADER, whatsapp_ingress_subject
 from parley.contracts.messaging.channels import ChangeChannel, ChannelChangeResult
@@ -62,6 +63,22 @@ async def connect(nc: NatsClient, ws: str, fake: FakeCloudApi, verify_token: str
         app_secret=FAKE_APP_SECRET,
         verify_token=verify_token,
     )
+
+
+async def index_keys(kv: KeyValue, ws: str) -> list[str]:
+    """The verify-token index entries of the workspace's number "main". The server filters the
+    watch: `kv.keys()` lists the whole bucket, which other tests write to meanwhile, and could
+    end its listing early (nats-py takes the first "nothing pending" as the end)."""
+    watcher = await kv.watch(f"verify.*.{ws}.main", meta_only=True, ignore_deletes=True)
+    keys: list[str] = []
+    try:
+        async for entry in watcher:
+            if entry is None:
+                break
+            keys.append(entry.key)
+    finally:
+        await watcher.stop()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
+    return keys
 
 
 def customer_text(phone_id: str, display: str) -> bytes:
@@ -201,13 +218,12 @@ async def test_numbers_connected_before_the_token_index_still_answer_the_handsha
     await connect(nc, ws, fake, token)
     # As if connected by a version that wrote no index: drop its entry and the "complete" mark.
     kv = await nc.jetstream().key_value(buckets.CHANNELS.bucket)
-    for key in await kv.keys(filters=[f".{ws}.main"]):
-        if key.startswith("verify."):
-            await kv.delete(key)
+    for key in await index_keys(kv, ws):
+        await kv.delete(key)
     await kv.delete(VERIFY_INDEX_COMPLETE)
 
     assert (await handshake(nc, "meta", token)).ok  # found by the one-off scan, and indexed
-    assert [k for k in await kv.keys(filters=[f".{ws}.main"]) if k.startswith("verify.")]
+    assert await index_keys(kv, ws)
     assert (await kv.get(VERIFY_INDEX_COMPLETE)).value == b"1"
     assert (await handshake(nc, "main", token)).ok
 
