@@ -1,6 +1,7 @@
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
+import { apiCall } from "./support/api";
 import { launch, openPage, screenshot, signInPage, signUpByApi, type Account } from "./support/browser";
 
 // The live console and the sandbox phone in the browser, against the whole system: a user talks
@@ -137,14 +138,9 @@ const PING = {
   triggers: [{ kind: "keyword", keywords: ["ping"] }],
 };
 
-async function call(account: Account, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}/api/v1/workspaces/${account.workspaceId}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${String(account.tokens.access_token)}` },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
+
+function call(account: Account, method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return apiCall(baseUrl, account, method, `/api/v1/workspaces/${account.workspaceId}${path}`, body);
 }
 
 async function publishFlow(account: Account, name: string, graph: unknown): Promise<string> {
@@ -159,14 +155,6 @@ async function runsOf(account: Account, flowId: string): Promise<number> {
   return (page.items as unknown[]).length;
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, seconds = 20): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${what} within ${seconds} s`);
-}
 
 async function say(phone: Locator, text: string): Promise<void> {
   const box = phone.getByLabel("Message");

@@ -2,6 +2,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { launch, openPage, screenshot, signInPage, signUpByApi } from "./support/browser";
+import { eventually } from "./support/wait";
 
 // Contacts and campaigns end to end: a CSV imported through the page (2 of its 20 rows bad), the
 // contacts filtered and one tagged, then a template campaign to them built in the wizard, its
@@ -30,14 +31,6 @@ function csvFile(): string {
   return lines.join("\n") + "\n";
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, seconds = 30): Promise<void> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  throw new Error(`${what} did not happen within ${seconds} s`);
-}
 
 async function addTag(page: Page, label: string, tag: string): Promise<void> {
   // The input itself, not the suggestions list Mantine labels the same.

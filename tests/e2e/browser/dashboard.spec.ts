@@ -5,7 +5,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, inject, it } from "vitest";
 
 import { RESULTS } from "./support/global-setup";
+import { apiCall } from "./support/api";
 import { type Account, launch, openPage, screenshot, signUpByApi } from "./support/browser";
+import { eventuallyValue } from "./support/wait";
 
 // A workspace with some activity (a sandbox number, a published flow, customers writing to it,
 // all made over the API) shows its figures on the dashboard; the first load is measured.
@@ -32,27 +34,10 @@ const GREETING = {
   triggers: [{ kind: "keyword", keywords: ["hi"] }],
 };
 
-async function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: {
-      Authorization: `Bearer ${String(account.tokens.access_token)}`,
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as Record<string, unknown>;
-}
 
-async function eventually<T>(what: string, probe: () => Promise<T | null>, seconds = 30): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  while (Date.now() < deadline) {
-    const value = await probe().catch(() => null);
-    if (value !== null) return value;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`${what} not within ${seconds} s`);
+
+function call(method: string, path: string, body?: unknown): Promise<Record<string, unknown>> {
+  return apiCall(baseUrl, account, method, path, body);
 }
 
 /** A context whose very first navigation is already signed in (nothing cached yet). */
@@ -79,14 +64,14 @@ beforeAll(async () => {
   const created = await call("POST", `${ws}/flows`, { name: "Greeting", graph: GREETING });
   await call("POST", `${ws}/flows/${String(created.flow_id)}/publish`, {});
   // A message written before the published flow reaches the read models would start nothing.
-  await eventually("the published flow", async () => {
+  await eventuallyValue("the published flow", async () => {
     const flows = (await call("GET", `${ws}/flows`)) as { items: { latest_version: number }[] };
     return flows.items.some((f) => f.latest_version > 0) ? true : null;
   });
   for (const phone of ["+15550002001", "+15550002002", "+15550002003"]) {
     await call("POST", `${ws}/channels/sandbox/sandbox/messages`, { phone, text: "hi" });
   }
-  await eventually("the dashboard's figures", async () => {
+  await eventuallyValue("the dashboard's figures", async () => {
     const d = (await call("GET", `${ws}/dashboard?hours=24`)) as {
       messages: { sent: number; replies: number };
       executions: { started: number };
