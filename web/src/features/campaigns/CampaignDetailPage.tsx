@@ -9,9 +9,10 @@ import { Link, useParams } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { describeError } from "../../api/problems";
 import { QueryState } from "../../components/PageState";
-import { useRole, useWorkspaceId } from "../../state/workspace";
+import { type May, usePermissions } from "../../state/permissions";
+import { useWorkspaceId } from "../../state/workspace";
 import { describeFilter } from "../contacts/filters";
-import { can, formatTime } from "../contacts/model";
+import { formatTime } from "../contacts/model";
 import { StatsBar, StatusBadge } from "./CampaignBadges";
 import { EMPTY_STATS, type Campaign } from "./model";
 import { campaignProgress, failuresByCode, statsChart } from "./progress";
@@ -32,7 +33,7 @@ function Figure({ label, value }: { label: string; value: number }) {
   );
 }
 
-function Controls({ workspaceId, campaign, role }: { workspaceId: string; campaign: Campaign; role: string | undefined }) {
+function Controls({ workspaceId, campaign, may }: { workspaceId: string; campaign: Campaign; may: May }) {
   const client = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
   const act = useMutation({
@@ -50,7 +51,7 @@ function Controls({ workspaceId, campaign, role }: { workspaceId: string; campai
     onError: (error) => notifications.show({ color: "red", title: "Not done", message: describeError(error) }),
   });
   const s = campaign.status;
-  const write = can(role, "campaigns:write");
+  const write = may("campaigns:write");
   return (
     <Group gap="xs">
       {s === "draft" && write && (
@@ -63,7 +64,7 @@ function Controls({ workspaceId, campaign, role }: { workspaceId: string; campai
           Pause
         </Button>
       )}
-      {s === "paused" && can(role, "campaigns:launch") && (
+      {s === "paused" && may("campaigns:launch") && (
         <Button leftSection={<IconPlayerPlay size={16} />} onClick={() => act.mutate("resume")} loading={act.isPending && act.variables === "resume"}>
           Resume
         </Button>
@@ -90,7 +91,7 @@ function Controls({ workspaceId, campaign, role }: { workspaceId: string; campai
   );
 }
 
-function CampaignBody({ workspaceId, campaign, role }: { workspaceId: string; campaign: Campaign; role: string | undefined }) {
+function CampaignBody({ workspaceId, campaign, may }: { workspaceId: string; campaign: Campaign; may: May }) {
   const stats = campaign.stats ?? EMPTY_STATS;
   const progress = campaignProgress(stats);
   const failures = failuresByCode(stats);
@@ -103,7 +104,7 @@ function CampaignBody({ workspaceId, campaign, role }: { workspaceId: string; ca
           <Title order={2}>{d.name}</Title>
           <StatusBadge status={campaign.status} />
         </Group>
-        <Controls workspaceId={workspaceId} campaign={campaign} role={role} />
+        <Controls workspaceId={workspaceId} campaign={campaign} may={may} />
       </Group>
       {campaign.paused_reason && (
         <Alert color="yellow" title="Paused">
@@ -198,7 +199,7 @@ function CampaignBody({ workspaceId, campaign, role }: { workspaceId: string; ca
 export function CampaignDetailPage() {
   const workspaceId = useWorkspaceId();
   const { campaignId = "" } = useParams();
-  const role = useRole(workspaceId);
+  const may = usePermissions(workspaceId);
   const campaign = useCampaign(workspaceId, campaignId);
   return (
     <Stack>
@@ -209,7 +210,7 @@ export function CampaignDetailPage() {
         <Text>{campaign.data?.definition.name ?? campaignId}</Text>
       </Breadcrumbs>
       <QueryState query={campaign} loading="Loading the campaign…">
-        {(c) => <CampaignBody workspaceId={workspaceId} campaign={c} role={role} />}
+        {(c) => <CampaignBody workspaceId={workspaceId} campaign={c} may={may} />}
       </QueryState>
     </Stack>
   );

@@ -6,15 +6,16 @@ import { Link } from "react-router";
 
 import { api, unwrap } from "../../api/client";
 import { EmptyState, ErrorState, Loading } from "../../components/PageState";
-import { useRole, useWorkspaceId } from "../../state/workspace";
-import { can, formatTime } from "../contacts/model";
+import { usePermissions } from "../../state/permissions";
+import { useWorkspaceId } from "../../state/workspace";
+import { formatTime } from "../contacts/model";
 import { StatsBar, StatusBadge } from "./CampaignBadges";
 import { campaignKeys } from "./queries";
 import { STATUS_COLORS, type CampaignStatus } from "./model";
 
 export function CampaignsPage() {
   const workspaceId = useWorkspaceId();
-  const role = useRole(workspaceId);
+  const may = usePermissions(workspaceId);
   const [status, setStatus] = useState<CampaignStatus | null>(null);
   const campaigns = useInfiniteQuery({
     queryKey: [...campaignKeys.all(workspaceId), "list", status],
@@ -41,7 +42,7 @@ export function CampaignsPage() {
             clearable
             w={170}
           />
-          {can(role, "campaigns:write") && (
+          {may("campaigns:write") && (
             <Button component={Link} to="new" leftSection={<IconPlus size={16} />}>
               New campaign
             </Button>
@@ -55,7 +56,7 @@ export function CampaignsPage() {
           title={status ? `No ${status} campaigns` : "No campaigns yet"}
           icon={<IconSpeakerphone />}
           action={
-            can(role, "campaigns:write") && !status && (
+            may("campaigns:write") && !status && (
               <Button component={Link} to="new">
                 Create a campaign
               </Button>

@@ -2,21 +2,22 @@ import { Alert, Anchor, Breadcrumbs, Grid, Group, Stack, Text, Title } from "@ma
 import { Link, useParams } from "react-router";
 
 import { QueryState } from "../../components/PageState";
-import { useRole, useWorkspaceId } from "../../state/workspace";
+import { usePermissions } from "../../state/permissions";
+import { useWorkspaceId } from "../../state/workspace";
 import { ContactTimeline } from "./ContactTimeline";
 import { ConsentCard, StageCard, TagsCard } from "./ContactSideCards";
 import { DataActions } from "./DataActions";
-import { can, formatTime } from "./model";
+import { formatTime } from "./model";
 import { ProfileForm } from "./ProfileForm";
 import { useContact, useFields } from "./queries";
 
 export function ContactDetailPage() {
   const workspaceId = useWorkspaceId();
   const { contactId = "" } = useParams();
-  const role = useRole(workspaceId);
+  const may = usePermissions(workspaceId);
   const contact = useContact(workspaceId, contactId);
   const fields = useFields(workspaceId);
-  const canEdit = can(role, "contacts:write");
+  const canEdit = may("contacts:write");
 
   return (
     <Stack>
@@ -36,7 +37,7 @@ export function ContactDetailPage() {
                   {c.phone || c.user_id} · from {c.source} · created {formatTime(c.created_at)} · last wrote {formatTime(c.last_inbound_at)}
                 </Text>
               </div>
-              <DataActions workspaceId={workspaceId} contact={c} role={role} />
+              <DataActions workspaceId={workspaceId} contact={c} may={may} />
             </Group>
             {c.erased && <Alert color="gray">This contact's personal data was erased.</Alert>}
             <Grid>
@@ -49,7 +50,7 @@ export function ContactDetailPage() {
                 <Stack>
                   <TagsCard workspaceId={workspaceId} contact={c} canEdit={canEdit && !c.erased} />
                   <StageCard workspaceId={workspaceId} contact={c} canEdit={canEdit && !c.erased} />
-                  <ConsentCard workspaceId={workspaceId} contact={c} canEdit={can(role, "consent:write") && !c.erased} />
+                  <ConsentCard workspaceId={workspaceId} contact={c} canEdit={may("consent:write") && !c.erased} />
                 </Stack>
               </Grid.Col>
             </Grid>

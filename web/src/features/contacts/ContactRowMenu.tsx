@@ -6,13 +6,14 @@ import { Link } from "react-router";
 
 import { api, unwrap } from "../../api/client";
 import { describeError } from "../../api/problems";
-import { can, consentOf, STAGES, type Contact, type Stage } from "./model";
+import { consentOf, STAGES, type Contact, type Stage } from "./model";
 import { useContactChanged } from "./queries";
+import { type May } from "../../state/permissions";
 
 type Change = { kind: "stage"; stage: Stage } | { kind: "opt_out" };
 
 /** One contact's quick actions from the list (the rest live on its page). */
-export function ContactRowMenu({ workspaceId, contact, role }: { workspaceId: string; contact: Contact; role: string | undefined }) {
+export function ContactRowMenu({ workspaceId, contact, may }: { workspaceId: string; contact: Contact; may: May }) {
   const changed = useContactChanged(workspaceId);
   const path = { workspace_id: workspaceId, contact_id: contact.contact_id };
   const change = useMutation({
@@ -38,7 +39,7 @@ export function ContactRowMenu({ workspaceId, contact, role }: { workspaceId: st
         <Menu.Item leftSection={<IconExternalLink size={14} />} component={Link} to={`/w/${workspaceId}/contacts/${contact.contact_id}`}>
           Open
         </Menu.Item>
-        {can(role, "contacts:write") && !contact.erased && (
+        {may("contacts:write") && !contact.erased && (
           <>
             <Menu.Label>Move to stage</Menu.Label>
             {STAGES.filter((s) => s.value !== contact.stage).map((s) => (
@@ -48,7 +49,7 @@ export function ContactRowMenu({ workspaceId, contact, role }: { workspaceId: st
             ))}
           </>
         )}
-        {can(role, "consent:write") && consentOf(contact) !== "opted_out" && !contact.erased && (
+        {may("consent:write") && consentOf(contact) !== "opted_out" && !contact.erased && (
           <>
             <Menu.Divider />
             <Menu.Item color="red" leftSection={<IconShieldX size={14} />} onClick={() => change.mutate({ kind: "opt_out" })}>

@@ -4,18 +4,19 @@ import { Link } from "react-router";
 import { ConsentBadge, TagList } from "./ContactBadges";
 import { ContactRowMenu } from "./ContactRowMenu";
 import { consentOf, formatTime, stageLabel, type Contact } from "./model";
+import { type May } from "../../state/permissions";
 
 export function ContactTable({
   contacts,
   workspaceId,
-  role,
+  may,
   hasMore,
   loadingMore,
   onLoadMore,
 }: {
   contacts: Contact[];
   workspaceId: string;
-  role: string | undefined;
+  may: May;
   hasMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
@@ -63,7 +64,7 @@ export function ContactTable({
                   <Text size="sm">{formatTime(c.created_at)}</Text>
                 </Table.Td>
                 <Table.Td>
-                  <ContactRowMenu workspaceId={workspaceId} contact={c} role={role} />
+                  <ContactRowMenu workspaceId={workspaceId} contact={c} may={may} />
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -5,18 +5,19 @@ import { useState } from "react";
 import { Link } from "react-router";
 
 import { EmptyState, ErrorState, Loading } from "../../components/PageState";
-import { useRole, useWorkspaceId } from "../../state/workspace";
+import { usePermissions } from "../../state/permissions";
+import { useWorkspaceId } from "../../state/workspace";
 import { ContactFilterFields } from "./ContactFilterFields";
 import { ContactTable } from "./ContactTable";
 import { filtersFromSegment, isFiltered, NO_FILTERS, type ContactFilters } from "./filters";
-import { can, type Segment } from "./model";
+import { type Segment } from "./model";
 import { NewContactModal } from "./NewContactModal";
 import { useContactList } from "./queries";
 import { SegmentsPanel } from "./SegmentsPanel";
 
 export function ContactsPage() {
   const workspaceId = useWorkspaceId();
-  const role = useRole(workspaceId);
+  const may = usePermissions(workspaceId);
   const [filters, setFilters] = useState<ContactFilters>(NO_FILTERS);
   const [segment, setSegment] = useState<Segment | null>(null);
   const [debounced] = useDebouncedValue(filters, 300);
@@ -52,12 +53,12 @@ export function ContactsPage() {
           <Button component={Link} to="fields" variant="default" leftSection={<IconForms size={16} />}>
             Custom fields
           </Button>
-          {can(role, "contacts:import") && (
+          {may("contacts:import") && (
             <Button component={Link} to="import" variant="default" leftSection={<IconFileImport size={16} />}>
               Import CSV
             </Button>
           )}
-          {can(role, "contacts:write") && (
+          {may("contacts:write") && (
             <Button leftSection={<IconPlus size={16} />} onClick={open}>
               New contact
             </Button>
@@ -89,7 +90,7 @@ export function ContactsPage() {
                 title="No contacts yet"
                 icon={<IconUsers />}
                 action={
-                  can(role, "contacts:import") && (
+                  may("contacts:import") && (
                     <Button component={Link} to="import" leftSection={<IconFileImport size={16} />}>
                       Import a CSV
                     </Button>
@@ -103,7 +104,7 @@ export function ContactsPage() {
             <ContactTable
               contacts={contacts}
               workspaceId={workspaceId}
-              role={role}
+              may={may}
               hasMore={list.hasNextPage}
               loadingMore={list.isFetchingNextPage}
               onLoadMore={() => list.fetchNextPage()}
@@ -116,7 +117,7 @@ export function ContactsPage() {
             filters={filters}
             selected={segment?.segment_id ?? ""}
             onSelect={selectSegment}
-            canSave={can(role, "segments:write")}
+            canSave={may("segments:write")}
           />
         </Grid.Col>
       </Grid>

@@ -7,8 +7,9 @@ import { useState } from "react";
 
 import { api, unwrap } from "../../api/client";
 import { describeError } from "../../api/problems";
-import { can, type Contact } from "./model";
+import { type Contact } from "./model";
 import { keys, useContactChanged } from "./queries";
+import { type May } from "../../state/permissions";
 
 export function downloadFile(name: string, content: string, type: string) {
   const url = URL.createObjectURL(new Blob([content], { type }));
@@ -20,7 +21,7 @@ export function downloadFile(name: string, content: string, type: string) {
 }
 
 /** Data export (editors) and erasure (admins, confirmed by typing the phone). */
-export function DataActions({ workspaceId, contact, role }: { workspaceId: string; contact: Contact; role: string | undefined }) {
+export function DataActions({ workspaceId, contact, may }: { workspaceId: string; contact: Contact; may: May }) {
   const [erasing, erase] = useDisclosure(false);
   const [typed, setTyped] = useState("");
   const changed = useContactChanged(workspaceId);
@@ -46,12 +47,12 @@ export function DataActions({ workspaceId, contact, role }: { workspaceId: strin
 
   return (
     <Group gap="xs">
-      {can(role, "contacts:export") && (
+      {may("contacts:export") && (
         <Button variant="default" leftSection={<IconDownload size={16} />} onClick={() => exportData.mutate()} loading={exportData.isPending}>
           Export data (JSON)
         </Button>
       )}
-      {can(role, "contacts:erase") && !contact.erased && (
+      {may("contacts:erase") && !contact.erased && (
         <Button variant="light" color="red" leftSection={<IconEraser size={16} />} onClick={erase.open}>
           Erase
         </Button>

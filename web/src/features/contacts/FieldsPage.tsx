@@ -9,8 +9,9 @@ import { Link } from "react-router";
 import { api, unwrap } from "../../api/client";
 import { describeError, formErrors } from "../../api/problems";
 import { EmptyState, QueryState } from "../../components/PageState";
-import { useRole, useWorkspaceId } from "../../state/workspace";
-import { can, FIELD_TYPES, type FieldDefinition, type FieldType } from "./model";
+import { usePermissions } from "../../state/permissions";
+import { useWorkspaceId } from "../../state/workspace";
+import { FIELD_TYPES, type FieldDefinition, type FieldType } from "./model";
 import { keys, useFields } from "./queries";
 
 const KEY = /^[a-z][a-z0-9_]{0,39}$/;
@@ -67,7 +68,7 @@ function FieldModal({ workspaceId, editing, onClose }: { workspaceId: string; ed
 
 export function FieldsPage() {
   const workspaceId = useWorkspaceId();
-  const canWrite = can(useRole(workspaceId), "fields:write");
+  const canWrite = usePermissions(workspaceId)("fields:write");
   const fields = useFields(workspaceId);
   const client = useQueryClient();
   const [editing, setEditing] = useState<FieldDefinition | "new" | null>(null);

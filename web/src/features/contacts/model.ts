@@ -51,26 +51,6 @@ export function consentOf(contact: Contact): ConsentState {
   return contact.consent?.state ?? "unknown";
 }
 
-/** Roles that hold a permission, mirroring the gateway's roles.py for the actions shown here. */
-const RANK = ["viewer", "agent", "editor", "admin", "owner"];
-const NEEDS: Record<string, string> = {
-  "contacts:write": "agent",
-  "contacts:import": "editor",
-  "contacts:export": "editor",
-  "fields:write": "editor",
-  "segments:write": "editor",
-  "campaigns:write": "editor",
-  "consent:write": "admin",
-  "contacts:erase": "admin",
-  "campaigns:launch": "admin",
-};
-
-export function can(role: string | undefined, permission: keyof typeof NEEDS | string): boolean {
-  const needed = NEEDS[permission];
-  if (!role || !needed) return false;
-  return RANK.indexOf(role) >= RANK.indexOf(needed);
-}
-
 export function formatTime(value: string | null | undefined): string {
   if (!value) return "—";
   const at = new Date(value);

@@ -8,8 +8,8 @@ import { Link, useNavigate } from "react-router";
 import { api, unwrap } from "../../../api/client";
 import { ApiError, describeError } from "../../../api/problems";
 import { Loading } from "../../../components/PageState";
-import { useRole, useWorkspaceId } from "../../../state/workspace";
-import { can } from "../../contacts/model";
+import { usePermissions } from "../../../state/permissions";
+import { useWorkspaceId } from "../../../state/workspace";
 import { fromCampaign, NEW_WIZARD, sendAtIso, stepProblem, toDefinition, type WizardState } from "../definition";
 import type { Campaign, DryRunReport } from "../model";
 import { campaignKeys } from "../queries";
@@ -42,7 +42,7 @@ function ProblemList({ error }: { error: unknown }) {
 /** New campaign (or a draft reopened): five steps, the last one the dry run. */
 export function CampaignWizard({ existing }: { existing?: Campaign }) {
   const workspaceId = useWorkspaceId();
-  const role = useRole(workspaceId);
+  const may = usePermissions(workspaceId);
   const navigate = useNavigate();
   const client = useQueryClient();
   const [state, setState] = useState<WizardState>(() => (existing ? fromCampaign(existing) : NEW_WIZARD));
@@ -96,7 +96,7 @@ export function CampaignWizard({ existing }: { existing?: Campaign }) {
     }
   }
   const blocked = report ? report.problems.some((p) => p.blocking) : true;
-  const mayGo = can(role, "campaigns:launch");
+  const mayGo = may("campaigns:launch");
 
   return (
     <Stack>

@@ -7,7 +7,8 @@ import { useParams } from "react-router";
 
 import type { FlowDetail } from "../../../api/types";
 import { ErrorState, Loading } from "../../../components/PageState";
-import { useRole, useWorkspaceId } from "../../../state/workspace";
+import { usePermissions } from "../../../state/permissions";
+import { useWorkspaceId } from "../../../state/workspace";
 import { flowKeys, useFlow } from "../api";
 import { flowStatus } from "../list/FlowsListPage";
 import { checkGraph } from "../model/checks";
@@ -23,8 +24,6 @@ import { Toolbar } from "./Toolbar";
 import { useAutosave } from "./useAutosave";
 import { useServerValidation } from "./useServerValidation";
 import { useShortcuts } from "./useShortcuts";
-
-const WRITERS = new Set(["owner", "admin", "editor"]);
 
 export function BuilderPage() {
   const workspaceId = useWorkspaceId();
@@ -55,7 +54,7 @@ function Builder({ workspaceId, detail }: { workspaceId: string; detail: FlowDet
 function BuilderBody({ workspaceId, detail }: { workspaceId: string; detail: FlowDetail }) {
   const flowId = detail.flow_id;
   const client = useQueryClient();
-  const readOnly = !WRITERS.has(useRole(workspaceId) ?? "");
+  const readOnly = !usePermissions(workspaceId)("flows:write");
   const graph = useBuilder((s) => s.graph);
   const { status, save } = useAutosave(workspaceId, flowId, graph, !readOnly);
   const server = useServerValidation(workspaceId, flowId, graph, true);

@@ -8,12 +8,11 @@ import { Link } from "react-router";
 import { describeError } from "../../../api/problems";
 import type { FlowSummary } from "../../../api/types";
 import { EmptyState, ErrorState, Loading } from "../../../components/PageState";
-import { useRole, useWorkspaceId } from "../../../state/workspace";
+import { usePermissions } from "../../../state/permissions";
+import { useWorkspaceId } from "../../../state/workspace";
 import { useFlowAction, useFlowList } from "../api";
 import { NameModal } from "./NameModal";
 import { NewFlowModal } from "./NewFlowModal";
-
-const WRITERS = new Set(["owner", "admin", "editor"]);
 
 export function flowStatus(flow: FlowSummary): { label: string; color: string } {
   if (flow.archived) return { label: "Archived", color: "gray" };
@@ -25,7 +24,7 @@ const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyl
 
 export function FlowsListPage() {
   const workspaceId = useWorkspaceId();
-  const canWrite = WRITERS.has(useRole(workspaceId) ?? "");
+  const canWrite = usePermissions(workspaceId)("flows:write");
   const [view, setView] = useState<"active" | "archived">("active");
   const [search, setSearch] = useState("");
   const [debounced] = useDebouncedValue(search.trim(), 300);
