@@ -17,6 +17,8 @@ from parley.contracts.messages import Event, Query, Reply
 Provider = Literal["cloud_api", "sandbox"]  # room for "instagram" and "messenger" later
 ChannelStatus = Literal["active", "paused", "disconnected"]
 HealthLevel = Literal["healthy", "watch", "slowed", "campaigns_paused"]
+# The score from which a number is "healthy" (messaging's watchdog; the dashboard flags below it).
+HEALTHY_FROM = 80
 CHANNEL_ID_PATTERN = r"^[A-Za-z0-9_\-]{1,64}$"
 
 

@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from parley.contracts.executions.stats import ExecutionStats, GetExecutionStats
-from parley.contracts.messaging.channels import ChannelView, NumberHealthReport
+from parley.contracts.messaging.channels import HEALTHY_FROM, ChannelView, NumberHealthReport
 from parley.contracts.messaging.stats import GetMessageStats, MessageCounts, MessageStats
 from parley.gateway.adapters.services import ServiceRefused, Services, ServiceUnavailable
 from parley.gateway.api.problems import Problem
@@ -27,7 +27,6 @@ from parley.gateway.application.service_calls import ask
 
 MAX_HOURS = 720
 FLOW_LIMIT = 20
-HEALTHY_FROM = 80  # messaging's own threshold of the "healthy" level
 Severity = Literal["critical", "warning", "info"]
 Page = Literal["numbers", "flows", "executions", "campaigns", "onboarding"]
 _RANK: dict[str, int] = {"critical": 0, "warning": 1, "info": 2}

@@ -28,11 +28,12 @@ from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Literal
 
+from parley.contracts.messaging.channels import HEALTHY_FROM
+
 Level = Literal["healthy", "watch", "slowed", "campaigns_paused"]
 
 WINDOW_HOURS = 24
 
-HEALTHY_FROM = 80
 WATCH_FROM = 60
 SLOWED_FROM = 40
 
