@@ -15,7 +15,8 @@ import re
 import time
 
 from nats.aio.client import Client as NatsClient
-from nats.js.errors import KeyNotFoundError
+from nats.js import JetStreamContext
+from nats.js.errors import KeyNotFoundError, NotFoundError
 from nats.js.kv import KeyValue
 from pydantic import ValidationError
 
@@ -54,6 +55,7 @@ def _verify_key(fingerprint: str, workspace_id: str, channel_id: str) -> str:
 
 class ChannelStore:
     def __init__(self, nc: NatsClient) -> None:
+        self._js = nc.jetstream()
         self._bucket = LazyBucket(nc, buckets.CHANNELS)
         self._cache: dict[str, tuple[float, ChannelRecord | None]] = {}
         self._defaults: dict[str, tuple[float, ChannelRecord | None]] = {}
@@ -144,7 +146,7 @@ class ChannelStore:
         # every workspace's keys and filter them in this process).
         records = [
             ChannelRecord.model_validate_json(value)
-            for _, value in await _listing(await self._bucket(), f"{workspace_id}.*")
+            for _, value in await _listing(self._js, await self._bucket(), f"{workspace_id}.*")
             if value
         ]
         return sorted(records, key=lambda r: (r.view.connected_at, r.channel_id))
@@ -170,7 +172,7 @@ class ChannelStore:
         kv = await self._bucket()
         pattern = f"verify.{fingerprint}." + (f"*.{channel_id}" if channel_id else ">")
         records = []
-        for key, _ in await _listing(kv, pattern, keys_only=True):
+        for key, _ in await _listing(self._js, kv, pattern, keys_only=True):
             _, _, workspace_id, channel = key.split(".", 3)
             record = await self.get(workspace_id, channel)
             if record is not None:
@@ -179,7 +181,7 @@ class ChannelStore:
 
     async def everything(self) -> list[ChannelRecord]:
         """Every workspace's channels: a full listing, only for the verify index's backfill."""
-        listed = await _listing(await self._bucket(), "*.*")
+        listed = await _listing(self._js, await self._bucket(), "*.*")
         # `number.*` and `display.*` match too; their values are owners, not JSON records.
         records = []
         for key, value in listed:
@@ -204,16 +206,24 @@ class ChannelStore:
 
 
 async def _listing(
-    kv: KeyValue, pattern: str, *, keys_only: bool = False
+    js: JetStreamContext, kv: KeyValue, pattern: str, *, keys_only: bool = False
 ) -> list[tuple[str, bytes]]:
-    """The current (key, value) of every key matching `pattern`, filtered by the server."""
-    watcher = await kv.watch(pattern, ignore_deletes=True, meta_only=keys_only)
+    """The current (key, value) of every key matching `pattern`, filtered by the server.
+
+    The keys come from the stream's own subject state, then each is read. A watch was used
+    before, but nats-py ends a watch's initial listing at the first entry it sees with nothing
+    pending, and under load (a full test run on two cores) that came before the last key: a
+    number connected moments earlier was missing from the listing.
+    """
+    bucket = buckets.CHANNELS.bucket
+    prefix = f"$KV.{bucket}."
+    info = await js.stream_info(f"KV_{bucket}", subjects_filter=prefix + pattern)
     found = []
-    try:
-        async for entry in watcher:
-            if entry is None:
-                break  # the initial values are all in
-            found.append((entry.key, entry.value or b""))
-    finally:
-        await watcher.stop()  # type: ignore[no-untyped-call]  # nats-py leaves it untyped
+    for subject in sorted(info.state.subjects or {}):
+        key = subject.removeprefix(prefix)
+        try:
+            entry = await kv.get(key)
+        except NotFoundError:  # deleted: its subject keeps the delete marker
+            continue
+        found.append((key, b"" if keys_only else entry.value or b""))
     return found
