@@ -7,6 +7,7 @@ inside the stream's duplicate window does not count twice.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
@@ -17,10 +18,16 @@ class CounterError(Exception):
     """The server refused an increment (for example: the subject is not on a counter stream)."""
 
 
-async def increment(
+@dataclass(frozen=True)
+class Added:
+    value: int  # the counter after this increment (after the first one, for a duplicate)
+    duplicate: bool  # the msg id was seen in the duplicate window: nothing was added now
+
+
+async def add(
     nc: NatsClient, subject: str, by: int = 1, *, msg_id: str | None = None, timeout: float = 5
-) -> int:
-    """Add `by` (may be negative) and return the counter's new value."""
+) -> Added:
+    """Add `by` (may be negative); say whether it counted and what the counter holds now."""
     headers = {"Nats-Incr": f"{by:+d}"}
     if msg_id is not None:
         headers["Nats-Msg-Id"] = msg_id
@@ -30,8 +37,15 @@ async def increment(
         raise CounterError(f"increment of {subject} refused: {body['error'].get('description')}")
     if "val" not in body:
         # A duplicate (same msg id) is acknowledged without a value: read the current one.
-        return await value(nc.jetstream(), str(body["stream"]), subject)
-    return int(body["val"])
+        return Added(await value(nc.jetstream(), str(body["stream"]), subject), duplicate=True)
+    return Added(int(body["val"]), duplicate=bool(body.get("duplicate", False)))
+
+
+async def increment(
+    nc: NatsClient, subject: str, by: int = 1, *, msg_id: str | None = None, timeout: float = 5
+) -> int:
+    """Add `by` (may be negative) and return the counter's new value."""
+    return (await add(nc, subject, by, msg_id=msg_id, timeout=timeout)).value
 
 
 async def value(js: JetStreamContext, stream: str, subject: str) -> int:

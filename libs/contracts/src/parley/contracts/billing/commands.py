@@ -1,0 +1,30 @@
+"""Commands to billing, on `billing.cmd.<organization_id>.account`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from parley.contracts.billing.accounts import OrganizationIdField, PlanIdField
+from parley.contracts.messages import Command
+
+
+class RegisterWorkspace(Command, wire_name="billing.RegisterWorkspace", version=1):
+    """The gateway created a workspace in the organization: its entitlements follow the
+    organization's plan from now on."""
+
+    organization_id: str = OrganizationIdField
+    workspace_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_\-]+$")
+    at: datetime
+
+
+class AssignPlan(Command, wire_name="billing.AssignPlan", version=1):
+    """An operator's assignment (`parley billing assign`), for installations without Stripe or
+    to override one. Refused while a Stripe subscription governs the account unless `force`."""
+
+    organization_id: str = OrganizationIdField
+    plan: str = PlanIdField
+    by: str = Field(default="", max_length=200)
+    force: bool = False
+    at: datetime
