@@ -10,8 +10,8 @@ from parley.contracts.billing.entitlements import current_period, period_key, us
 from parley.contracts.subjects import InvalidSubjectToken
 
 
-def at(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)
+def at(year: int, month: int, day: int, hour: int = 0) -> datetime:
+    return datetime(year, month, day, hour, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

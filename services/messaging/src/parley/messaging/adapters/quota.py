@@ -12,10 +12,9 @@ import time
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 
-from parley.contracts.billing.entitlements import ENTITLEMENTS_BUCKET, Entitlements, usage_subject
-from parley.contracts.streams import USAGE
+from parley.contracts.billing.entitlements import ENTITLEMENTS_BUCKET, Entitlements
 from parley.messaging.domain.send_checks import Refusal
-from parley.runtime.counters import value
+from parley.runtime.quotas import Quotas
 
 METRIC = "messages_sent"
 CACHE_SECONDS = 5.0
@@ -33,8 +32,7 @@ class Quota:
         limit = entitlements.limits.get(METRIC)
         if limit is None:
             return None
-        subject = usage_subject(workspace_id, METRIC, entitlements.period)
-        used = await value(self._nc.jetstream(), USAGE.name, subject)
+        used = await Quotas(self._nc).used(entitlements, workspace_id, METRIC)
         if used < limit:
             return None
         lift = (
