@@ -2,11 +2,12 @@
 
 `Quotas.entitlements(ws)` reads billing's entitlements (cached for half a second, so a new plan
 is in force within a second everywhere). A monthly limit is taken with `reserve`: increment the
-counter first, then compare. JetStream orders the increments of one subject, so with any number
-of replicas exactly `limit` reservations see a value within the limit; one that lands past it
-gives its unit back and is refused. A reservation whose action fails later is `release`d. Both
-carry a `Nats-Msg-Id` derived from the action's key, so a retried reservation or release counts
-once within the USAGE stream's duplicate window.
+admission counter (`admitted_subject`, not billing's meter) first, then compare. JetStream
+orders the increments of one subject, so with any number of replicas exactly `limit`
+reservations see a value within the limit; one that lands past it gives its unit back and is
+refused. A reservation whose action fails later is `release`d. Both carry a `Nats-Msg-Id`
+derived from the action's key, so a retried reservation or release counts once within the
+USAGE stream's duplicate window.
 
 A standing limit (published flows, numbers ...) is counted by its owner; `standing_refusal`
 words the refusal the same way everywhere.
@@ -27,11 +28,11 @@ from parley.contracts.billing.entitlements import (
     LIMIT_CODE,
     Entitlements,
     Scope,
+    admitted_subject,
     current_period,
     feature_refusal,
     limit_refusal,
     period_key,
-    usage_subject,
 )
 from parley.contracts.streams import USAGE
 from parley.runtime import counters
@@ -65,12 +66,12 @@ class Reservation:
 def counter_subjects(
     entitlements: Entitlements, workspace_id: str, metric: str, now: datetime
 ) -> tuple[str, str]:
-    """(enforced, other) counter subjects of a monthly metric this period: the organization's
+    """(enforced, other) admission counters of a monthly metric this period: the organization's
     when the plan pools the metric, else the workspace's; the other is counted for reporting."""
     period = period_key(current_period(entitlements.anchor, now)[0])
-    ws = usage_subject("ws", workspace_id, metric, period)
+    ws = admitted_subject("ws", workspace_id, metric, period)
     org_id = entitlements.organization_id or workspace_id
-    org = usage_subject("org", org_id, metric, period)
+    org = admitted_subject("org", org_id, metric, period)
     scope: Scope = "org" if metric in entitlements.pooled else "ws"
     return (org, ws) if scope == "org" else (ws, org)
 

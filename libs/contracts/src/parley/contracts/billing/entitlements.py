@@ -5,9 +5,15 @@ whenever the organization's plan, status or period changes. A service reads them
 of the action. No key (or no bucket, before billing runs): no limits.
 
 Two kinds of limit:
-- **monthly** (`MONTHLY`): counted per billing period on the USAGE counter stream, at
-  `usage_subject(...)`, per workspace and per organization. A metric in `pooled` is limited for
-  the organization as a whole (an agency's client workspaces share it); the others per workspace.
+- **monthly** (`MONTHLY`): counted per billing period on the USAGE counter stream, per
+  workspace and per organization, twice over:
+  - `usage_subject(...)` is billing's meter, fed from the events (MessageSent,
+    QuestionAnswered, LeadScraped) exactly once: the usage the account shows and is billed on;
+  - `admitted_subject(...)` is the enforcer's admission count: the service about to act takes a
+    unit first (increment, then compare), so concurrent replicas cannot overshoot a limit, and
+    gives it back when the action fails.
+  A metric in `pooled` is limited for the organization as a whole (an agency's client workspaces
+  share it); the others per workspace.
 - **standing** (`STANDING`): how many exist right now (published flows, numbers, seats ...),
   counted by the service that owns them when one more is asked for.
 
@@ -126,6 +132,11 @@ def usage_subject(scope: Scope, scope_id: str, metric: str, period: str) -> str:
             token("period", period),
         )
     )
+
+
+def admitted_subject(scope: Scope, scope_id: str, metric: str, period: str) -> str:
+    """`usage.<ws|org>.<id>.<metric>.<period key>.admitted`: the enforcer's admission count."""
+    return f"{usage_subject(scope, scope_id, metric, period)}.admitted"
 
 
 def limit_refusal(
