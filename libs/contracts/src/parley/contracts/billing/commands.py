@@ -28,3 +28,11 @@ class AssignPlan(Command, wire_name="billing.AssignPlan", version=1):
     by: str = Field(default="", max_length=200)
     force: bool = False
     at: datetime
+
+
+class CheckGrace(Command, wire_name="billing.CheckGrace", version=1):
+    """The durable timer set when a payment failed: at `grace_until` billing reads the
+    subscription again and, if it is still unpaid, moves the organization to the free plan."""
+
+    organization_id: str = OrganizationIdField
+    grace_until: datetime

@@ -114,6 +114,7 @@ class CheckoutReply(Reply, wire_name="billing.CheckoutReply", version=1):
 class CreatePortal(Query, wire_name="billing.CreatePortal", version=1):
     organization_id: str = OrganizationIdField
     return_url: str = UrlField
+    attempt_id: str = Field(min_length=1, max_length=100)  # the caller's, for Idempotency-Key
 
 
 class PortalReply(Reply, wire_name="billing.PortalReply", version=1):
