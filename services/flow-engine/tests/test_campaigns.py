@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from nats.aio.client import Client as NatsClient
 
+from parley.contracts.billing.entitlements import MESSAGES_SENT
 from parley.contracts.campaigns.campaigns import CampaignDefinition, CampaignView
 from parley.contracts.campaigns.queries import (
     CampaignChangeResult,
@@ -36,6 +37,7 @@ from parley.crm.app import build as build_crm
 from parley.crm.settings import CrmSettings
 from parley.flow_engine.app import build as build_engine
 from parley.flow_engine.settings import FlowEngineSettings
+from parley.flow_engine.testing.plans import entitle, free_plan, use
 from parley.messaging.adapters.ingress import publish_webhook
 from parley.messaging.app import build as build_messaging
 from parley.messaging.domain.sandbox_webhooks import inbound_body, status_body
@@ -488,3 +490,90 @@ async def test_stop_in_the_middle_of_a_campaign_stops_that_contact(stack: Stack)
     assert view.stats.targeted == 30
     assert view.stats.sent == 29
     assert len(sent_to() & {wa for _, wa in order}) == 29
+
+
+async def wait_status(stack: Stack, ws: str, cid: str, status: str) -> CampaignView:
+    seen: list[CampaignView] = []
+
+    async def there() -> bool:
+        seen.append(await get(stack.nc, ws, cid))
+        return seen[-1].status == status
+
+    await eventually(there, timeout=30, interval=0.25)
+    return seen[-1]
+
+
+async def test_one_active_campaign_more_than_the_plan_is_refused_and_the_dry_run_says_so(
+    stack: Stack,
+) -> None:
+    ws = await stack.workspace()
+    await stack.contacts(ws, 3)
+    await stack.wait_audience(ws, 3)
+    plan = free_plan(active_campaigns=1, messages_sent=10)
+    await entitle(stack.nc, ws, plan)
+    await use(stack.nc, ws, plan, MESSAGES_SENT, 9)  # one message left this month
+    for cid in ("cmp-a", "cmp-b"):
+        assert (await change(stack.nc, ws, cid, "create", definition=template_campaign())).ok
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert (await change(stack.nc, ws, "cmp-a", "schedule", send_at=later)).ok
+    await wait_status(stack, ws, "cmp-a", "scheduled")
+
+    words = (
+        "active_campaigns: 1 of 1 used now by this workspace on the Free plan"
+        " Upgrade to Starter to lift it."
+    )
+    for refused in (
+        await change(stack.nc, ws, "cmp-b", "launch"),
+        await change(stack.nc, ws, "cmp-b", "schedule", send_at=later),
+    ):
+        assert (refused.ok, refused.code, refused.message) == (False, "PLAN_LIMIT_REACHED", words)
+        assert [(p.code, p.blocking) for p in refused.problems] == [("PLAN_LIMIT_REACHED", True)]
+    assert (await get(stack.nc, ws, "cmp-b")).status == "draft"
+
+    report = await dry_run(stack.nc, ws, "cmp-b")
+    found = {p.code: p for p in report.problems}
+    limit = found["PLAN_LIMIT_REACHED"]
+    assert (limit.blocking, limit.field, limit.message) == (True, "", words)
+    short = found["MESSAGE_QUOTA_SHORT"]
+    assert (short.blocking, short.count) == (False, 2)
+    assert short.message == (
+        "2 of the 3 messages would be refused by the plan's monthly limit (1 left):"
+        " messages_sent: 9 of 10 used this billing period by this workspace on the Free plan"
+        " Upgrade to Starter to lift it. The count starts again with the next billing period."
+    )
+    # The scheduled campaign already counts: moving it is allowed, its dry run not blocked.
+    codes = {p.code for p in (await dry_run(stack.nc, ws, "cmp-a")).problems}
+    assert "PLAN_LIMIT_REACHED" not in codes
+    assert "MESSAGE_QUOTA_SHORT" in codes
+    moved = await change(stack.nc, ws, "cmp-a", "schedule", send_at=later + timedelta(hours=1))
+    assert moved.ok, moved
+
+    assert (await change(stack.nc, ws, "cmp-a", "cancel")).ok
+    await wait_status(stack, ws, "cmp-a", "cancelled")
+    scheduled = await change(stack.nc, ws, "cmp-b", "schedule", send_at=later)
+    assert scheduled.ok, scheduled
+
+
+async def test_a_scheduled_campaign_over_a_downgraded_plan_is_paused_at_its_time(
+    stack: Stack,
+) -> None:
+    ws = await stack.workspace()
+    await stack.contacts(ws, 2)
+    await stack.wait_audience(ws, 2)
+    await entitle(stack.nc, ws, free_plan(active_campaigns=2))
+    for cid in ("cmp-soon", "cmp-later"):
+        assert (await change(stack.nc, ws, cid, "create", definition=template_campaign())).ok
+    later = datetime.now(UTC) + timedelta(hours=1)
+    assert (await change(stack.nc, ws, "cmp-later", "schedule", send_at=later)).ok
+    await wait_status(stack, ws, "cmp-later", "scheduled")
+    soon = datetime.now(UTC) + timedelta(seconds=4)
+    assert (await change(stack.nc, ws, "cmp-soon", "schedule", send_at=soon)).ok
+    await entitle(stack.nc, ws, free_plan(active_campaigns=1))  # downgraded before it fires
+
+    view = await wait_status(stack, ws, "cmp-soon", "paused")
+    assert view.paused_reason == (
+        "not launched at its scheduled time: PLAN_LIMIT_REACHED: active_campaigns: 1 of 1 used"
+        " now by this workspace on the Free plan Upgrade to Starter to lift it."
+    )
+    assert view.launched_at is None
+    assert stack.mine() == []

@@ -19,6 +19,7 @@ from parley.contracts.flows.requests import ChangeFlow
 from parley.contracts.streams import AI, CRM, MESSAGING
 from parley.flow_engine import __version__
 from parley.flow_engine.adapters.contact_index import ContactIndex
+from parley.flow_engine.adapters.plan_counts import PlanCounts
 from parley.flow_engine.adapters.published_flows import PublishedFlows
 from parley.flow_engine.adapters.routing_log import RoutingLog
 from parley.flow_engine.handlers import (
@@ -32,6 +33,7 @@ from parley.flow_engine.handlers import (
     inbound_router,
 )
 from parley.flow_engine.handlers.ai_answers import AiAnswers
+from parley.flow_engine.handlers.campaign_plan import CampaignPlan
 from parley.flow_engine.handlers.campaign_wiring import wire_campaigns
 from parley.flow_engine.handlers.crm_events import CrmEvents
 from parley.flow_engine.handlers.erasures import Erasures
@@ -43,6 +45,7 @@ from parley.flow_engine.handlers.execution_stats import ExecutionStatsQueries
 from parley.flow_engine.handlers.execution_timers import ExecutionTimers
 from parley.flow_engine.handlers.external_http import ExternalHttp
 from parley.flow_engine.handlers.flow_commands import FlowCommands
+from parley.flow_engine.handlers.flow_plan import FlowPlan
 from parley.flow_engine.handlers.flow_read_model import CONSUMER as FLOW_READ_MODEL
 from parley.flow_engine.handlers.flow_read_model import FlowReadModel
 from parley.flow_engine.handlers.inbound_router import InboundRouter
@@ -53,6 +56,7 @@ from parley.flow_engine.handlers.read_queries.flows import FlowQueries
 from parley.flow_engine.handlers.replay_queries import ExecutionReplayer
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.outbound import OutboundPolicy
+from parley.runtime.quotas import Quotas
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
 
@@ -75,7 +79,13 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     service.add_projection(ExecutionReadModel(), EXECUTION_READ_MODEL)
     inspector = ContactInspector(service.engine, service.schema)
     service.add_query("inspect-contact", InspectContact, inspector.answer)
-    service.add_query("change-flow", ChangeFlow, FlowCommands(service.nc).answer)
+    # The plan's limits (issue 8), read from billing's entitlements at the moment of the action:
+    # publish (published_flows, ai_node), launch and schedule (active_campaigns, and the dry
+    # run's messages left), and each AI question (ai_answers).
+    quotas = Quotas(service.nc)
+    counts = PlanCounts(service.engine, service.schema)
+    flow_commands = FlowCommands(service.nc, FlowPlan(quotas, counts))
+    service.add_query("change-flow", ChangeFlow, flow_commands.answer)
     replayer = ExecutionReplayer(service.nc, service.engine, service.schema)
     service.add_query("execution-replay", GetExecutionReplay, replayer.answer)
     # The gateway's reads: pages of flows, versions and executions, and one of each in full.
@@ -99,7 +109,9 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     flows = PublishedFlows(service.engine, service.schema)
     runner = ExecutionRunner(service.nc, holds)
     service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(runner).handle)
-    service.add_consumer(execution_effects.CONSUMER, ExecutionEffects(service.nc, flows).handle)
+    service.add_consumer(
+        execution_effects.CONSUMER, ExecutionEffects(service.nc, flows, quotas).handle
+    )
     service.add_consumer(external_http.CONSUMER, ExternalHttp(service.nc, outbound).handle)
     service.add_consumer(execution_timers.CONSUMER, ExecutionTimers(service.nc).handle)
     routed = RoutingLog(service.nc, replicas=service_settings.stream_replicas)
@@ -109,9 +121,9 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     crm_reactions = CrmEvents(service.nc, service.engine, service.schema, flows, runner)
     service.add_consumer(crm_events.CONSUMER, crm_reactions.handle)
     service.add_consumer(erasures.CONSUMER, Erasures(service.engine, service.schema).handle)
-    service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc).handle)
+    service.add_consumer(ai_answers.CONSUMER, AiAnswers(service.nc, quotas).handle)
     # Campaigns (issue 6): their queries, read models, timers and the dispatcher, in one place.
-    wire_campaigns(service, service_settings, flows)
+    wire_campaigns(service, service_settings, flows, CampaignPlan(quotas, counts))
     return service
 
 

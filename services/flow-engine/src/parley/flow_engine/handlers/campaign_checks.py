@@ -1,5 +1,6 @@
 """The dry run's I/O: the facts a campaign's report is made of, gathered from crm (the
-audience), messaging (the number, its health and tier use) and the flows read model.
+audience), messaging (the number, its health and tier use), the flows read model and the
+workspace's plan (one more active campaign; the messages left this billing period).
 
 `check` only counts. `snapshot` walks the same audience and also writes every recipient who
 would be sent to, so a launch reads its audience once and the report it decides on describes
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from parley.contracts.campaigns.campaigns import CampaignDefinition
-from parley.contracts.campaigns.queries import DryRunReport
+from parley.contracts.campaigns.queries import CampaignProblem, DryRunReport
 from parley.contracts.crm.segment_queries import SegmentMember
 from parley.flow_engine.adapters.campaign_recipients import CampaignRecipients
 from parley.flow_engine.adapters.crm_audience import CrmAudience
@@ -24,10 +25,12 @@ from parley.flow_engine.domain.campaigns.dry_run import (
     AudienceFacts,
     DryRunFacts,
     NumberFacts,
+    PlanFacts,
     evaluate,
     outside_window,
 )
 from parley.flow_engine.domain.campaigns.enrollment import flow_facts
+from parley.flow_engine.handlers.campaign_plan import CampaignPlan
 
 
 @dataclass
@@ -65,22 +68,37 @@ class CampaignChecks:
         numbers: NumberInfo,
         flows: PublishedFlows,
         recipients: CampaignRecipients,
+        plan: CampaignPlan | None = None,
     ) -> None:
         self._audience = audience
         self._numbers = numbers
         self._flows = flows
         self._recipients = recipients
+        self._plan = plan
 
     async def check(
-        self, workspace_id: str, definition: CampaignDefinition, now: datetime
+        self,
+        workspace_id: str,
+        definition: CampaignDefinition,
+        now: datetime,
+        *,
+        counted_as: str = "",
     ) -> DryRunReport:
-        return await self._run(workspace_id, definition, now, campaign_id=None)
+        """The report; `counted_as` is the campaign's id, left out of its own plan count."""
+        return await self._run(workspace_id, definition, now, campaign_id=None, plan_id=counted_as)
+
+    async def plan_refusal(self, workspace_id: str, campaign_id: str) -> CampaignProblem | None:
+        """PLAN_LIMIT_REACHED when the campaign would be one active campaign too many: checked
+        before the audience is read, so a refused launch costs no walk through crm."""
+        return None if self._plan is None else await self._plan.refusal(workspace_id, campaign_id)
 
     async def snapshot(
         self, workspace_id: str, campaign_id: str, definition: CampaignDefinition, now: datetime
     ) -> DryRunReport:
         """The report, with every recipient it counts as will-send written for `campaign_id`."""
-        return await self._run(workspace_id, definition, now, campaign_id=campaign_id)
+        return await self._run(
+            workspace_id, definition, now, campaign_id=campaign_id, plan_id=campaign_id
+        )
 
     async def _run(
         self,
@@ -89,6 +107,7 @@ class CampaignChecks:
         now: datetime,
         *,
         campaign_id: str | None,
+        plan_id: str,
     ) -> DryRunReport:
         paths: tuple[str, ...] = ()
         if definition.kind == "template" and not template_problems(definition.template):
@@ -99,6 +118,9 @@ class CampaignChecks:
         if definition.kind == "flow":
             latest = await self._flows.latest(workspace_id, definition.flow_id)
             flow = flow_facts(latest[1] if latest else None)
+        plan = PlanFacts()
+        if self._plan is not None:
+            plan = await self._plan.facts(workspace_id, plan_id)
         return evaluate(
             DryRunFacts(
                 definition=definition,
@@ -108,6 +130,7 @@ class CampaignChecks:
                 flow=flow,
                 required_fields=paths,
                 now=now,
+                plan=plan,
             )
         )
 

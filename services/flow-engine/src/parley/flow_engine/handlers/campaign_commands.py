@@ -14,6 +14,7 @@ from parley.contracts.campaigns.campaigns import CampaignStats, CampaignView
 from parley.contracts.campaigns.commands import LaunchScheduledCampaign
 from parley.contracts.campaigns.queries import (
     CampaignChangeResult,
+    CampaignProblem,
     ChangeCampaign,
     DryRunCampaign,
     DryRunReport,
@@ -93,7 +94,10 @@ class CampaignCommands:
             if state.definition is None:
                 raise QueryRefused("404", f"no campaign {request.campaign_id!r}")
             definition = state.definition
-        report = await self._checks.check(workspace_id, definition, datetime.now(UTC))
+        now = datetime.now(UTC)
+        report = await self._checks.check(
+            workspace_id, definition, now, counted_as=request.campaign_id
+        )
         return DryRunResult(report=report)
 
     async def answer(self, workspace_id: str, request: ChangeCampaign) -> CampaignChangeResult:
@@ -104,8 +108,9 @@ class CampaignCommands:
         except CampaignBlocked as blocked:
             return self._refusal(
                 request,
-                "CAMPAIGN_BLOCKED",
+                blocked.code,
                 str(blocked),
+                problems=blocked.problems,
                 report=blocked.report,
             )
 
@@ -115,6 +120,7 @@ class CampaignCommands:
         code: str,
         message: str,
         *,
+        problems: tuple[CampaignProblem, ...] = (),
         report: DryRunReport | None = None,
     ) -> CampaignChangeResult:
         return CampaignChangeResult(
@@ -122,7 +128,7 @@ class CampaignCommands:
             campaign_id=request.campaign_id,
             code=code,
             message=message,
-            problems=report.blocking if report else (),
+            problems=problems,
             dry_run=report,
         )
 
@@ -141,7 +147,10 @@ class CampaignCommands:
             state = await self._log.load(ws, cid)
             check_allowed(state, command)
             assert state.definition is not None
-            report = await self._checks.check(ws, state.definition, now)
+            over = await self._checks.plan_refusal(ws, cid)
+            if over is not None:
+                raise CampaignBlocked(None, (over,))
+            report = await self._checks.check(ws, state.definition, now, counted_as=cid)
             if report.blocking:
                 raise CampaignBlocked(report)
         outcome = await self._log.execute(ws, cid, command, request)

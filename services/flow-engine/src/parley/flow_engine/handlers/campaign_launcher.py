@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 
 from nats.aio.client import Client as NatsClient
 
-from parley.contracts.campaigns.queries import DryRunReport
+from parley.contracts.billing.entitlements import LIMIT_CODE
+from parley.contracts.campaigns.queries import CampaignProblem, DryRunReport
 from parley.contracts.envelope import Envelope
 from parley.contracts.messages import Message
 from parley.contracts.streams import FLOW_ENGINE
@@ -33,9 +34,23 @@ from parley.runtime.eventstore.aggregate import Outcome
 
 
 class CampaignBlocked(Exception):
-    def __init__(self, report: DryRunReport) -> None:
-        super().__init__(blocking_message(report))
+    """Blocking problems stand in the way: those of the dry run (`report`), or the plan's
+    PLAN_LIMIT_REACHED found before any audience was read (`report` None). A plan limit gives
+    the refusal its code, since upgrading is what lifts it."""
+
+    def __init__(
+        self, report: DryRunReport | None, problems: tuple[CampaignProblem, ...] = ()
+    ) -> None:
         self.report = report
+        self.problems = report.blocking if report is not None else problems
+        plan = [p for p in self.problems if p.code == LIMIT_CODE]
+        self.code = LIMIT_CODE if plan else "CAMPAIGN_BLOCKED"
+        if plan:
+            super().__init__(plan[0].message)
+        elif report is not None:
+            super().__init__(blocking_message(report))
+        else:
+            super().__init__("; ".join(p.message for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -97,6 +112,9 @@ class CampaignLauncher:
         check_allowed(state, probe)  # refuse a wrong status before reading any audience
         if state.definition is None:
             raise CampaignRefused("CAMPAIGN_NOT_FOUND", "no such campaign")
+        over = await self._checks.plan_refusal(workspace_id, campaign_id)
+        if over is not None:
+            raise CampaignBlocked(None, (over,))
         report = await self._checks.snapshot(workspace_id, campaign_id, state.definition, now)
         if report.blocking:
             await self._recipients.discard(workspace_id, campaign_id)

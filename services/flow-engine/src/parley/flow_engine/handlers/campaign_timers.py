@@ -51,7 +51,7 @@ class CampaignTimers:
             if state.status != "scheduled" or state.send_at != timer.send_at:
                 return
             reason = "not launched at its scheduled time: " + "; ".join(
-                f"{p.code}: {p.message}" for p in blocked.report.blocking
+                f"{p.code}: {p.message}" for p in blocked.problems
             )
             with suppress(CampaignRefused):
                 await self._log.execute(

@@ -26,13 +26,17 @@ from parley.flow_engine.handlers.campaign_checks import CampaignChecks
 from parley.flow_engine.handlers.campaign_commands import CampaignCommands
 from parley.flow_engine.handlers.campaign_dispatcher import CampaignDispatcher
 from parley.flow_engine.handlers.campaign_launcher import CampaignLauncher, CampaignLog
+from parley.flow_engine.handlers.campaign_plan import CampaignPlan
 from parley.flow_engine.handlers.campaign_queries import CampaignQueries
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.service import Service
 
 
 def wire_campaigns(
-    service: Service, settings: FlowEngineSettings, flows: PublishedFlows
+    service: Service,
+    settings: FlowEngineSettings,
+    flows: PublishedFlows,
+    plan: CampaignPlan | None = None,
 ) -> CampaignDispatcher:
     # The statuses and opt-out projections read every event of messaging's and crm's streams:
     # each type must be known to decode it, whichever module declares it.
@@ -45,6 +49,7 @@ def wire_campaigns(
         NumberInfo(service.nc),
         flows,
         recipients,
+        plan,
     )
     launcher = CampaignLauncher(campaign_log, checks, recipients)
     commands = CampaignCommands(service.nc, campaign_log, checks, launcher, views)

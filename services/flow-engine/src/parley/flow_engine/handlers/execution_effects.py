@@ -8,18 +8,25 @@ execution id), so a crash between an append and its effect only delays the effec
 lost and never doubled. HTTP calls are the one effect not made here: they can take seconds, so
 they are forwarded to `exec.call.<ws>.<request>`, where their own consumer (`external_http`)
 makes them without holding up everyone's messages.
+
+An AI question first takes one `ai_answers` unit of the plan (`Quotas.reserve`, keyed by the
+request id, so a redelivered event takes it once). Refused, the question is not asked: the
+refusal goes back to the execution as a failed, final answer (DeliverExternalAnswer with the
+limit's words as the error), so the node takes its error path and the log records why, like
+any other answer; a replay reads it back from the log and never asks the plan again.
 """
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
 
 from parley.contracts.ai.commands import AnswerQuestion
+from parley.contracts.billing.entitlements import AI_ANSWERS
 from parley.contracts.crm.commands import UpdateContact
 from parley.contracts.envelope import Envelope
 from parley.contracts.executions.events import (
@@ -31,7 +38,7 @@ from parley.contracts.executions.events import (
     MessageSendRequested,
     WaitingForReply,
 )
-from parley.contracts.executions.inputs import DeliverTimer, StartExecution
+from parley.contracts.executions.inputs import DeliverExternalAnswer, DeliverTimer, StartExecution
 from parley.contracts.messages import Message
 from parley.contracts.messaging.commands import SendMessage
 from parley.contracts.streams import FLOW_ENGINE
@@ -43,6 +50,7 @@ from parley.flow_engine.handlers.external_http import call_subject
 from parley.runtime import timers
 from parley.runtime.eventstore import decode_stored
 from parley.runtime.logs import get_logger
+from parley.runtime.quotas import LimitReached, Quotas
 
 log = get_logger("parley.flow_engine.effects")
 
@@ -71,9 +79,10 @@ def jump_execution_id(execution_id: str, node_id: str) -> str:
 
 
 class ExecutionEffects:
-    def __init__(self, nc: NatsClient, flows: PublishedFlows) -> None:
+    def __init__(self, nc: NatsClient, flows: PublishedFlows, quotas: Quotas | None = None) -> None:
         self._nc = nc
         self._flows = flows
+        self._quotas = quotas
 
     async def handle(self, msg: Msg) -> None:
         if EFFECTFUL.isdisjoint(event_types(msg)):
@@ -131,6 +140,12 @@ class ExecutionEffects:
         event: ExternalCallRequested,
         execution_id: str,
     ) -> None:
+        ws = envelope.workspace_id
+        if self._quotas is not None:
+            taken = await self._quotas.reserve(ws, AI_ANSWERS, key=event.request_id)
+            if isinstance(taken, LimitReached):
+                await self._refuse(js, envelope, event, execution_id, taken)
+                return
         if event.timeout_at is not None:
             # Armed first: if ai-rag never answers, the node still moves on (retry, then error).
             await _timer(js, envelope, event.request_id, event.timeout_at)
@@ -140,7 +155,35 @@ class ExecutionEffects:
             knowledge_base_id=str(event.request.get("knowledge_base_id") or ""),
             execution_id=execution_id,
         )
-        await _send(js, "ai", envelope.workspace_id, event.request_id, envelope.caused(question))
+        await _send(js, "ai", ws, event.request_id, envelope.caused(question))
+
+    async def _refuse(
+        self,
+        js: JetStreamContext,
+        envelope: Envelope,
+        event: ExternalCallRequested,
+        execution_id: str,
+        limit: LimitReached,
+    ) -> None:
+        log.info(
+            "ai question not asked: plan limit",
+            execution_id=execution_id,
+            request_id=event.request_id,
+            reason=limit.detail,
+        )
+        answer = DeliverExternalAnswer(
+            request_id=event.request_id,
+            ok=False,
+            retryable=False,  # another attempt would meet the same limit
+            result={"error": limit.detail, "code": limit.code, "remedy": limit.remedy},
+            at=datetime.now(UTC),
+        )
+        # The same id an answer from ai-rag would carry: only one of them ever counts.
+        await js.publish(
+            input_subject(envelope.workspace_id, execution_id),
+            envelope.caused(answer).to_bytes(),
+            headers={"Nats-Msg-Id": f"answer:{event.request_id}"},
+        )
 
     async def _jump(
         self,

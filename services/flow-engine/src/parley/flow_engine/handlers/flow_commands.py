@@ -3,6 +3,9 @@
 The flow's log is the only state consulted (never the read model, which may lag), and the
 append carries the expected sequence, so two editors racing on one flow cannot both win
 silently: the loser's change is decided again on the newer state.
+
+A publish or unarchive that the flow allows is then checked against the plan (`FlowPlan`):
+refused with PLAN_LIMIT_REACHED or PLAN_FEATURE_MISSING, nothing is recorded.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from parley.flow_engine.domain.flow import (
     duplicate,
 )
 from parley.flow_engine.domain.validation import Problem, errors, validate
+from parley.flow_engine.handlers.flow_plan import FlowPlan
 from parley.runtime.eventstore import ConcurrencyError, EventStore, execute
 
 _Change = UpdateFlowDraft | RenameFlow | PublishFlow | ArchiveFlow | UnarchiveFlow
@@ -45,9 +49,10 @@ _COMMANDS: dict[str, type[_Change]] = {
 
 
 class FlowCommands:
-    def __init__(self, nc: NatsClient) -> None:
+    def __init__(self, nc: NatsClient, plan: FlowPlan | None = None) -> None:
         self._store = EventStore(nc, FLOW_ENGINE.name)
         self._decider = FlowDecider()
+        self._plan = plan
 
     async def answer(self, workspace_id: str, request: ChangeFlow) -> FlowChangeResult:
         try:
@@ -79,6 +84,8 @@ class FlowCommands:
             command = CreateFlow.model_validate({**request.payload, "flow_id": request.flow_id})
         else:
             command = _COMMANDS[request.action].model_validate(request.payload)
+        if isinstance(command, PublishFlow | UnarchiveFlow) and self._plan is not None:
+            await self._check_plan(workspace_id, request.flow_id, command)
         cause = Envelope.wrap(command, workspace_id=workspace_id)
         subject = event_subject("flow", workspace_id, request.flow_id)
         outcome = await execute(self._store, subject, self._decider, command, cause=cause)
@@ -89,6 +96,19 @@ class FlowCommands:
             latest_version=outcome.state.latest_version,
             problems=tuple(_problem(p) for p in validate(outcome.state.draft)),
         )
+
+    async def _check_plan(
+        self, workspace_id: str, flow_id: str, command: PublishFlow | UnarchiveFlow
+    ) -> None:
+        """Refuse a change the plan does not allow, once the flow itself would take it."""
+        assert self._plan is not None
+        flow = await self._load(workspace_id, flow_id)
+        if not self._decider.decide(flow, command):
+            return  # refused by the flow (raised), or a no-op: nothing for the plan to say
+        if isinstance(command, PublishFlow):
+            await self._plan.check_publish(workspace_id, flow)
+        else:
+            await self._plan.check_unarchive(workspace_id, flow)
 
     async def _duplicate(self, workspace_id: str, request: ChangeFlow) -> FlowChangeResult:
         command = DuplicateFlow.model_validate(request.payload)

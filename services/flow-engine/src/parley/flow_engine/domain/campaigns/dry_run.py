@@ -8,6 +8,11 @@ recipients would take the number past its 24 h cap is refused (TIER_EXCEEDED) ra
 spread over several days. Messaging would hold every send past the cap until the window moved,
 so such a campaign would sit half-sent for a day with nothing to say why; the user splits the
 segment, or waits, knowingly.
+
+The plan (`PlanFacts`, from billing's entitlements): a campaign that would be one active
+campaign more than `active_campaigns` allows is blocked (PLAN_LIMIT_REACHED); recipients
+beyond the messages the plan still admits this billing period are a warning
+(MESSAGE_QUOTA_SHORT, with how many messaging would refuse), not a block: the rest go out.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from parley.contracts.billing.entitlements import LIMIT_CODE
 from parley.contracts.campaigns.campaigns import CampaignDefinition
 from parley.contracts.campaigns.queries import CampaignProblem, DryRunReport
 from parley.contracts.messaging.channels import ChannelView
@@ -55,6 +61,18 @@ class AudienceFacts:
 
 
 @dataclass(frozen=True)
+class PlanFacts:
+    """What the workspace's plan says about one more campaign (no entitlements: the defaults)."""
+
+    # The PLAN_LIMIT_REACHED refusal's words when `active_campaigns` is reached without this one.
+    campaigns_refused: str = ""
+    # Messages the plan still admits this billing period (None: no monthly limit), and the
+    # words naming the limit, the usage and the plan that lifts it.
+    messages_left: int | None = None
+    messages_why: str = ""
+
+
+@dataclass(frozen=True)
 class DryRunFacts:
     definition: CampaignDefinition
     audience: AudienceFacts | None  # None: crm did not answer or the segment is unknown
@@ -63,6 +81,7 @@ class DryRunFacts:
     flow: FlowFacts | None  # for a flow campaign
     required_fields: tuple[str, ...]
     now: datetime
+    plan: PlanFacts = PlanFacts()
 
 
 def _problem(code: str, message: str, *, blocking: bool, field: str = "", count: int | None = None
@@ -214,6 +233,7 @@ def evaluate(facts: DryRunFacts) -> DryRunReport:
                 count=tier_after - tier_limit,
             )
         )
+    problems.extend(_plan_problems(facts.plan, will_send))
     return DryRunReport(
         audience=total,
         will_send=will_send,
@@ -230,6 +250,24 @@ def evaluate(facts: DryRunFacts) -> DryRunReport:
         expected_duration_seconds=expected_seconds(will_send, rate),
         evaluated_at=facts.now,
     )
+
+
+def _plan_problems(plan: PlanFacts, will_send: int) -> list[CampaignProblem]:
+    problems = []
+    if plan.campaigns_refused:
+        problems.append(_problem(LIMIT_CODE, plan.campaigns_refused, blocking=True))
+    if plan.messages_left is not None and will_send > plan.messages_left:
+        short = will_send - max(0, plan.messages_left)
+        problems.append(
+            _problem(
+                "MESSAGE_QUOTA_SHORT",
+                f"{short} of the {will_send} messages would be refused by the plan's monthly "
+                f"limit ({max(0, plan.messages_left)} left): {plan.messages_why}",
+                blocking=False,
+                count=short,
+            )
+        )
+    return problems
 
 
 def blocking_message(report: DryRunReport) -> str:
