@@ -17,7 +17,7 @@ from parley.messaging import __version__
 from parley.messaging.adapters.channel_store import ChannelStore
 from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.provider_ids import ProviderIds
-from parley.messaging.adapters.quota import Quota
+from parley.messaging.adapters.quota import MessageQuota
 from parley.messaging.adapters.rate_limits import RateLimits
 from parley.messaging.adapters.reach import Reach
 from parley.messaging.adapters.sandbox_store import SandboxStore
@@ -40,6 +40,7 @@ from parley.messaging.providers.base import Provider
 from parley.messaging.providers.cloud_api import CloudApi
 from parley.messaging.providers.sandbox import SandboxProvider
 from parley.messaging.settings import MessagingSettings
+from parley.runtime.quotas import Quotas
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
 
@@ -83,7 +84,9 @@ def build(settings: MessagingSettings | None = None) -> Service:
         "cloud_api": cloud_api,
         "sandbox": SandboxProvider(nc, sandbox_store, box),
     }
-    requests = ChannelRequests(nc, channels, box, cloud_api)
+    # One per service: it caches each workspace's entitlements for half a second.
+    quotas = Quotas(nc)
+    requests = ChannelRequests(nc, channels, box, cloud_api, quotas)
     dog = Watchdog(nc, channels, metrics)
     pipeline = Outbound(
         nc,
@@ -93,7 +96,7 @@ def build(settings: MessagingSettings | None = None) -> Service:
         provider_ids=provider_ids,
         limits=limits,
         reach=Reach(nc),
-        quota=Quota(nc),
+        quota=MessageQuota(quotas),
         box=box,
         providers=providers,
         pauses=pauses,

@@ -1,61 +1,42 @@
-"""The plan's message quota, read from billing's entitlements (parley.contracts.billing).
+"""The plan's monthly message limit, taken per send (parley.runtime.quotas).
 
-Until billing has written entitlements for a workspace (or before billing runs at all) sends are
-unlimited. Entitlements are cached a few seconds per workspace; usage is read at the moment of
-the send, so a month's quota is overshot by at most the sends in flight.
+A send on a real number takes one unit of `messages_sent` before WhatsApp is called:
+`Quotas.reserve` increments the admission counter first and compares after, so replicas racing
+for the last units admit exactly the limit. The unit's counters are kept in the send's ledger
+record, so a redelivery never takes a second one and a later plan change never refuses a send
+already admitted; a send that ends without reaching WhatsApp gives its unit back. Until billing
+has written entitlements for the workspace, nothing is counted and nothing is refused.
 """
 
 from __future__ import annotations
 
-import time
+from dataclasses import dataclass
 
-from nats.aio.client import Client as NatsClient
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError
-
-from parley.contracts.billing.entitlements import ENTITLEMENTS_BUCKET, Entitlements
+from parley.contracts.billing.entitlements import MESSAGES_SENT
 from parley.messaging.domain.send_checks import Refusal
-from parley.runtime.quotas import Quotas
-
-METRIC = "messages_sent"
-CACHE_SECONDS = 5.0
+from parley.runtime.quotas import LimitReached, Quotas, Reservation
 
 
-class Quota:
-    def __init__(self, nc: NatsClient) -> None:
-        self._nc = nc
-        self._cache: dict[str, tuple[float, Entitlements | None]] = {}
+@dataclass(frozen=True)
+class Admitted:
+    subjects: tuple[str, ...]  # the admission counters holding the unit; () = nothing counted
 
-    async def refusal(self, workspace_id: str) -> Refusal | None:
-        entitlements = await self._entitlements(workspace_id)
-        if entitlements is None:
-            return None
-        limit = entitlements.limits.get(METRIC)
-        if limit is None:
-            return None
-        used = await Quotas(self._nc).used(entitlements, workspace_id, METRIC)
-        if used < limit:
-            return None
-        lift = (
-            f" Upgrade to {entitlements.upgrade_to} to send more."
-            if entitlements.upgrade_to
-            else ""
-        )
-        return Refusal(
-            "PLAN_LIMIT_REACHED",
-            f"{METRIC}: {used} of {limit} used this period on the {entitlements.plan} plan",
-            f"Wait for the next billing period.{lift}",
-        )
 
-    async def _entitlements(self, workspace_id: str) -> Entitlements | None:
-        hit = self._cache.get(workspace_id)
-        now = time.monotonic()
-        if hit is not None and now - hit[0] < CACHE_SECONDS:
-            return hit[1]
-        try:
-            kv = await self._nc.jetstream().key_value(ENTITLEMENTS_BUCKET)
-            entry = await kv.get(workspace_id)
-            found: Entitlements | None = Entitlements.model_validate_json(entry.value or b"{}")
-        except (BucketNotFoundError, KeyNotFoundError):
-            found = None
-        self._cache[workspace_id] = (now, found)
-        return found
+class MessageQuota:
+    def __init__(self, quotas: Quotas) -> None:
+        self._quotas = quotas
+
+    async def admit(self, workspace_id: str, send_key: str) -> Admitted | Refusal:
+        """Take this send's unit. `send_key` names the send (its ledger key): a retried
+        reservation with the same key counts once within the USAGE stream's duplicate window."""
+        taken = await self._quotas.reserve(workspace_id, MESSAGES_SENT, send_key)
+        if taken is None:
+            return Admitted(())
+        if isinstance(taken, LimitReached):
+            return Refusal(taken.code, taken.detail, taken.remedy)
+        return Admitted(taken.subjects)
+
+    async def give_back(self, send_key: str, subjects: tuple[str, ...]) -> None:
+        """The send ended without reaching WhatsApp: its unit is free again."""
+        if subjects:
+            await self._quotas.release(Reservation(subjects=subjects, key=send_key, used=0))

@@ -5,6 +5,9 @@ provider is called, and its outcome is written before the outcome event is publi
 redelivered command finds either the outcome (and republishes it: the event has a deterministic
 msg id, so that is idempotent), or a claim. A claim older than the longest a call can take means
 the process died mid-call: whether the provider took the message is unknown.
+
+A record also says whether the send has passed the plan's message limit (`quota_reserved`) and
+which counters hold its unit, so the limit is taken once per send whatever the redeliveries.
 """
 
 from __future__ import annotations
@@ -35,6 +38,12 @@ class SendRecord(BaseModel):
     remedy: str = ""
     retryable: bool = False
     first_error_at: datetime | None = None  # when retrying began, to bound how long it goes on
+    # The plan's message limit let this send through: a redelivery never asks again, so a
+    # plan lowered afterwards does not refuse a message already accepted.
+    quota_reserved: bool = False
+    # The admission counters holding its unit (none on the sandbox or without entitlements),
+    # given back if the send ends without reaching WhatsApp.
+    quota_subjects: tuple[str, ...] = ()
 
     @property
     def settled(self) -> bool:

@@ -2,6 +2,9 @@
 
 A Cloud API number is connected only after a live check: the given token must read the given
 number at Meta. Secrets are sealed before they are stored and never leave in a reply or event.
+A new real number (not the sandbox) must fit the plan's `numbers` limit: the workspace's
+numbers still connected (active or paused), other than the channel being connected, are
+counted at the moment of the connect.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from nats.aio.client import Client as NatsClient
 
+from parley.contracts.billing.entitlements import NUMBERS
 from parley.contracts.envelope import Envelope
 from parley.contracts.messages import Event
 from parley.contracts.messaging.channels import (
@@ -40,6 +44,7 @@ from parley.messaging.domain.channels import (
 )
 from parley.messaging.providers.base import Rejected
 from parley.messaging.providers.cloud_api import CloudApi
+from parley.runtime.quotas import Quotas
 
 DEFAULT_SANDBOX = "sandbox"
 _SECRET_FIELDS = ("access_token", "app_secret", "verify_token")
@@ -55,12 +60,18 @@ def _refused(
 
 class ChannelRequests:
     def __init__(
-        self, nc: NatsClient, channels: ChannelStore, box: SecretBox, cloud_api: CloudApi
+        self,
+        nc: NatsClient,
+        channels: ChannelStore,
+        box: SecretBox,
+        cloud_api: CloudApi,
+        quotas: Quotas,
     ) -> None:
         self._nc = nc
         self._channels = channels
         self._box = box
         self._cloud_api = cloud_api
+        self._quotas = quotas
 
     async def answer(self, workspace_id: str, request: ChangeChannel) -> ChannelChangeResult:
         if request.action == "connect_cloud_api":
@@ -118,6 +129,9 @@ class ChannelRequests:
                     "this phone number id is already connected",
                     ChannelProblem(field="phone_number_id", rule="already connected"),
                 )
+        over = await self._over_plan(workspace_id, request.channel_id)
+        if over is not None:
+            return over
         checked = await self._cloud_api.check(connection.phone_number_id, connection.access_token)
         if isinstance(checked, Rejected):
             field = "access_token" if checked.code in (0, 190) else "phone_number_id"
@@ -149,6 +163,21 @@ class ChannelRequests:
             ChannelRecord(workspace_id=workspace_id, view=view, sealed=sealed),
             connection.verify_token,
         )
+
+    async def _over_plan(self, workspace_id: str, channel_id: str) -> ChannelChangeResult | None:
+        """PLAN_LIMIT_REACHED when the workspace has as many real numbers as its plan allows."""
+        numbers = sum(
+            1
+            for r in await self._channels.in_workspace(workspace_id)
+            if r.view.provider != "sandbox"
+            and r.view.status != "disconnected"
+            and r.channel_id != channel_id
+        )
+        refused = await self._quotas.standing_refusal(workspace_id, NUMBERS, numbers)
+        if refused is None:
+            return None
+        # The reply has no remedy field: the message carries the detail, then the remedy.
+        return _refused(channel_id, refused.code, f"{refused.detail}. {refused.remedy}")
 
     async def _sandbox(
         self, workspace_id: str, channel_id: str, payload: dict[str, Any]

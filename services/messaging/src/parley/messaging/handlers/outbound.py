@@ -2,9 +2,14 @@
 
 For each command: the ledger first (a settled send is announced again, a fresh claim waits, a
 stale claim is an unknown outcome), then the checks that need no provider (channel, recipient,
-opt-out, content, the 24 h window, the plan's quota), then the limits (pair, messaging tier,
-the number's throughput, which may wait), then the claim, the call, and the outcome written to
-the ledger before it is announced as MessageSent or MessageFailed.
+opt-out, content, the 24 h window), then the plan's message limit (one unit per send on a real
+number, taken once and kept in the ledger record), then the limits (pair, messaging tier, the
+number's throughput, which may wait), then the claim, the call, and the outcome written to the
+ledger before it is announced as MessageSent or MessageFailed.
+
+A send that holds a unit of the plan's limit gives it back when it fails without reaching
+WhatsApp (rejected, never sent, the number paused for a day, refused on a later delivery). It
+keeps it when WhatsApp took it, and on UNKNOWN_OUTCOME: the message may have been delivered.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from parley.contracts.subjects import event_subject
 from parley.messaging.adapters.channel_store import ChannelStore
 from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.provider_ids import ProviderIds, SentMessageRef
-from parley.messaging.adapters.quota import Quota
+from parley.messaging.adapters.quota import MessageQuota
 from parley.messaging.adapters.rate_limits import RateLimited, RateLimits
 from parley.messaging.adapters.reach import Reach
 from parley.messaging.adapters.secrets import SecretBox
@@ -72,6 +77,8 @@ PAUSE_RECHECK = 30.0
 PAUSE_GIVE_UP = 24 * 3600.0
 NOT_SENT_ATTEMPTS = 8
 
+UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME"  # the one failure that may have reached the customer
+
 RateFactor = Callable[[str, str], Awaitable[float]]  # (workspace, channel) -> multiplier
 # The number a workspace without any gets (the sandbox, in embedded mode), or None.
 DefaultChannel = Callable[[str], Awaitable[ChannelRecord | None]]
@@ -85,6 +92,15 @@ async def _no_default(workspace_id: str) -> ChannelRecord | None:
 async def _full_rate(workspace_id: str, channel_id: str) -> float:
     del workspace_id, channel_id
     return 1.0
+
+
+@dataclass(frozen=True)
+class QuotaHold:
+    """Where a send stands with the plan's message limit on this delivery."""
+
+    reserved: bool  # admitted (by this delivery or an earlier one)
+    subjects: tuple[str, ...]  # the counters holding its unit
+    new: bool  # admitted by this delivery: not in the ledger yet
 
 
 @dataclass(frozen=True)
@@ -106,7 +122,7 @@ class Outbound:
         provider_ids: ProviderIds,
         limits: RateLimits,
         reach: Reach,
-        quota: Quota,
+        quota: MessageQuota,
         box: SecretBox,
         providers: dict[str, Provider],
         pauses: NumberPauses,
@@ -156,7 +172,7 @@ class Outbound:
                     update={
                         "state": "failed",
                         "at": now,
-                        "code": "UNKNOWN_OUTCOME",
+                        "code": UNKNOWN_OUTCOME,
                         "reason": "the service stopped while WhatsApp was being called; "
                         "the message may or may not have been delivered",
                         "remedy": "Check the conversation before sending it again.",
@@ -177,13 +193,18 @@ class Outbound:
     ) -> None:
         ws = envelope.workspace_id
         channel, target = await self._target(ws, command)
-        refused = refusal(target, command.message, now) or await self._quota.refusal(ws)
+        refused = refusal(target, command.message, now)
         if refused is not None or channel is None:
             refused = refused or Refusal("NO_CHANNEL", "no channel")
             await self._settle(key, envelope, command, _failed(record, now, refused))
             return
+        hold = await self._admit(key, ws, channel, record)
+        if isinstance(hold, Refusal):
+            failed = _failed(record, now, hold, channel_id=channel.channel_id)
+            await self._settle(key, envelope, command, failed)
+            return
         if channel.view.status == "paused":
-            await self._wait_for_resume(key, envelope, command, record, now, channel)
+            await self._wait_for_resume(key, envelope, command, record, now, channel, hold)
             return
         try:
             await self._limits.pair_slot(channel.view.phone_number_id, target.to)
@@ -191,6 +212,16 @@ class Outbound:
                 await self._reach.admit(channel.portfolio, target.to, tier_cap(channel.view.tier))
         except RateLimited as limited:
             self._metrics.limit_waits.labels(limited.limit).inc()
+            if hold.new:
+                # The unit is taken: say so before waiting, or the next delivery takes another.
+                base = record or SendRecord(
+                    state="waiting", at=now, channel_id=channel.channel_id, to=target.to
+                )
+                waiting = base.model_copy(
+                    update={"state": "waiting", "at": now, "quota_reserved": True}
+                    | {"quota_subjects": hold.subjects}
+                )
+                await self._ledger.claim(key, waiting, revision)
             raise RetryLater(limited.delay, str(limited)) from None
         attempt = (record.attempt if record else 0) + 1
         calling = SendRecord(
@@ -200,6 +231,8 @@ class Outbound:
             channel_id=channel.channel_id,
             to=target.to,
             first_error_at=record.first_error_at if record else None,
+            quota_reserved=hold.reserved,
+            quota_subjects=hold.subjects,
         )
         if await self._ledger.claim(key, calling, revision) is None:
             raise RetryLater(1.0, "another delivery claimed this send")
@@ -242,19 +275,33 @@ class Outbound:
         elif isinstance(result, Unknown):
             if self._settings.unknown_outcome == "resend":
                 await self._retry_or_fail(
-                    key, envelope, command, calling, "UNKNOWN_OUTCOME", result.reason, 5.0, 3
+                    key, envelope, command, calling, UNKNOWN_OUTCOME, result.reason, 5.0, 3
                 )
                 return
             failed = calling.model_copy(
                 update={
                     "state": "failed",
                     "at": datetime.now(UTC),
-                    "code": "UNKNOWN_OUTCOME",
+                    "code": UNKNOWN_OUTCOME,
                     "reason": f"{result.reason}; the message may or may not have been delivered",
                     "remedy": "Check the conversation before sending it again.",
                 }
             )
             await self._settle(key, envelope, command, failed)
+
+    async def _admit(
+        self, key: str, workspace_id: str, channel: ChannelRecord, record: SendRecord | None
+    ) -> QuotaHold | Refusal:
+        """One unit of the plan's message limit per send, on real numbers only: the sandbox is
+        where a business tests its bot, which must not use up its plan."""
+        if record is not None and record.quota_reserved:
+            return QuotaHold(reserved=True, subjects=record.quota_subjects, new=False)
+        if channel.view.provider == "sandbox":
+            return QuotaHold(reserved=False, subjects=(), new=False)
+        admitted = await self._quota.admit(workspace_id, key)
+        if isinstance(admitted, Refusal):
+            return admitted
+        return QuotaHold(reserved=True, subjects=admitted.subjects, new=True)
 
     def _prepare(
         self, channel: ChannelRecord, command: SendMessage, to: str
@@ -337,6 +384,7 @@ class Outbound:
         record: SendRecord | None,
         now: datetime,
         channel: ChannelRecord,
+        hold: QuotaHold,
     ) -> None:
         since = (record.first_error_at if record else None) or now
         if (now - since).total_seconds() > PAUSE_GIVE_UP:
@@ -346,7 +394,10 @@ class Outbound:
                 channel.view.paused_remedy,
                 retryable=True,
             )
-            await self._settle(key, envelope, command, _failed(record, now, refused))
+            held = _failed(record, now, refused).model_copy(
+                update={"quota_reserved": hold.reserved, "quota_subjects": hold.subjects}
+            )
+            await self._settle(key, envelope, command, held)
             return
         waiting = SendRecord(
             state="waiting",
@@ -356,6 +407,8 @@ class Outbound:
             code="NUMBER_PAUSED",
             reason=channel.view.paused_reason,
             first_error_at=since,
+            quota_reserved=hold.reserved,
+            quota_subjects=hold.subjects,
         )
         await self._ledger.settle(key, waiting)
         raise RetryLater(self._settings.pause_recheck, "number paused")
@@ -393,7 +446,13 @@ class Outbound:
     async def _settle(
         self, key: str, envelope: Envelope, command: SendMessage, record: SendRecord
     ) -> None:
+        give_back = record.quota_subjects if _gives_back(record) else ()
+        if give_back:
+            record = record.model_copy(update={"quota_subjects": ()})
         await self._ledger.settle(key, record)
+        # After the outcome is written: a crash in between loses the unit (the count is one
+        # too high) rather than giving it back twice on a redelivery (one too low).
+        await self._quota.give_back(key, give_back)
         await self._announce(envelope, command, record)
         number = record.channel_id or "-"
         self._metrics.sends.labels(number, record.state, record.code or "ok").inc()
@@ -426,14 +485,24 @@ class Outbound:
         )
 
 
-def _failed(record: SendRecord | None, now: datetime, refused: Refusal) -> SendRecord:
+def _gives_back(record: SendRecord) -> bool:
+    """A failed send that never reached WhatsApp frees its unit of the plan's limit."""
+    return record.state == "failed" and record.code != UNKNOWN_OUTCOME
+
+
+def _failed(
+    record: SendRecord | None, now: datetime, refused: Refusal, *, channel_id: str = ""
+) -> SendRecord:
     return SendRecord(
         state="failed",
         at=now,
-        channel_id=record.channel_id if record else "",
+        channel_id=channel_id or (record.channel_id if record else ""),
         attempt=record.attempt if record else 0,
         code=refused.code,
         reason=refused.reason,
         remedy=refused.remedy,
         retryable=refused.retryable,
+        # A send refused on a later delivery (opted out meanwhile ...) gives its unit back.
+        quota_reserved=record.quota_reserved if record else False,
+        quota_subjects=record.quota_subjects if record else (),
     )
