@@ -519,7 +519,7 @@ async def test_one_active_campaign_more_than_the_plan_is_refused_and_the_dry_run
     await wait_status(stack, ws, "cmp-a", "scheduled")
 
     words = (
-        "active_campaigns: 1 of 1 used now by this workspace on the Free plan"
+        "active_campaigns: 1 of 1 used now by this workspace on the Free plan."
         " Upgrade to Starter to lift it."
     )
     for refused in (
@@ -538,7 +538,7 @@ async def test_one_active_campaign_more_than_the_plan_is_refused_and_the_dry_run
     assert (short.blocking, short.count) == (False, 2)
     assert short.message == (
         "2 of the 3 messages would be refused by the plan's monthly limit (1 left):"
-        " messages_sent: 9 of 10 used this billing period by this workspace on the Free plan"
+        " messages_sent: 9 of 10 used this billing period by this workspace on the Free plan."
         " Upgrade to Starter to lift it. The count starts again with the next billing period."
     )
     # The scheduled campaign already counts: moving it is allowed, its dry run not blocked.
@@ -573,7 +573,7 @@ async def test_a_scheduled_campaign_over_a_downgraded_plan_is_paused_at_its_time
     view = await wait_status(stack, ws, "cmp-soon", "paused")
     assert view.paused_reason == (
         "not launched at its scheduled time: PLAN_LIMIT_REACHED: active_campaigns: 1 of 1 used"
-        " now by this workspace on the Free plan Upgrade to Starter to lift it."
+        " now by this workspace on the Free plan. Upgrade to Starter to lift it."
     )
     assert view.launched_at is None
     assert stack.mine() == []

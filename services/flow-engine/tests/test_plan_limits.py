@@ -90,7 +90,7 @@ async def test_one_flow_more_than_the_plan_is_refused_while_live_flows_republish
     refused = await change(nc, ws, "three", "publish")
     assert (refused.ok, refused.code, refused.events) == (False, "PLAN_LIMIT_REACHED", ())
     assert refused.message == (
-        "published_flows: 2 of 2 used now by this workspace on the Free plan"
+        "published_flows: 2 of 2 used now by this workspace on the Free plan."
         " Upgrade to Starter to lift it."
     )
     checked = await change(nc, ws, "three", "validate")  # the draft is as it was, still valid
@@ -121,7 +121,7 @@ async def test_an_ai_flow_is_published_only_on_a_plan_with_the_ai_node(
     assert (await change(nc, ws, "bot", "create", name="Bot", graph=dump(ai_flow()))).ok
     refused = await change(nc, ws, "bot", "publish")
     assert (refused.ok, refused.code, refused.events) == (False, "PLAN_FEATURE_MISSING", ())
-    assert refused.message == "ai_node: not included in the Free plan Upgrade to Pro to use it."
+    assert refused.message == "ai_node: not included in the Free plan. Upgrade to Pro to use it."
     assert [(p.node_id, p.field) for p in refused.problems] == [("ai", "type")]
 
     await entitle(nc, ws, free_plan(published_flows=5, features=frozenset({AI_NODE})))

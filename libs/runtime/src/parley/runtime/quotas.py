@@ -53,6 +53,11 @@ class LimitReached:
     detail: str  # "<metric>: <used> of <limit> used ... on the <plan> plan"
     remedy: str  # "Upgrade to <plan> to lift it."
 
+    @property
+    def message(self) -> str:
+        """Detail and remedy as one sentence pair, for a reply's single message field."""
+        return f"{self.detail}. {self.remedy}"
+
 
 @dataclass(frozen=True)
 class Reservation:

@@ -36,3 +36,14 @@ class CheckGrace(Command, wire_name="billing.CheckGrace", version=1):
 
     organization_id: str = OrganizationIdField
     grace_until: datetime
+
+
+class SyncSubscription(Command, wire_name="billing.SyncSubscription", version=1):
+    """Read the organization's Stripe subscription again and bring the account in line: the
+    cause of each change a Stripe webhook brings (`stripe_event_id`), or an operator's
+    `parley billing sync`."""
+
+    organization_id: str = OrganizationIdField
+    subscription_id: str = Field(default="", max_length=255)
+    stripe_event_id: str = Field(default="", max_length=255)
+    stripe_event_type: str = Field(default="", max_length=100)

@@ -43,12 +43,12 @@ class CampaignPlan:
         if entitlements.limit(ACTIVE_CAMPAIGNS) is not None:
             others = await self._counts.active_campaigns(workspace_id, besides=campaign_id)
             limit = standing_refusal(entitlements, ACTIVE_CAMPAIGNS, others)
-            refused = f"{limit.detail} {limit.remedy}" if limit else ""
+            refused = limit.message if limit else ""
         cap = entitlements.limit(MESSAGES_SENT)
         if not messages or cap is None:
             return PlanFacts(campaigns_refused=refused)
         used = await self._quotas.used(entitlements, workspace_id, MESSAGES_SENT)
         detail, remedy = limit_refusal(entitlements, MESSAGES_SENT, used, this_period=True)
         return PlanFacts(
-            campaigns_refused=refused, messages_left=cap - used, messages_why=f"{detail} {remedy}"
+            campaigns_refused=refused, messages_left=cap - used, messages_why=f"{detail}. {remedy}"
         )

@@ -18,7 +18,7 @@ from parley.runtime.quotas import LimitReached, Quotas, standing_refusal
 
 
 def refused(limit: LimitReached, problems: tuple[Problem, ...] = ()) -> FlowRefused:
-    return FlowRefused(limit.code, f"{limit.detail} {limit.remedy}", problems)
+    return FlowRefused(limit.code, limit.message, problems)
 
 
 class FlowPlan:
@@ -32,7 +32,7 @@ class FlowPlan:
         if ai_nodes:
             missing = await self._quotas.feature_refusal(workspace_id, AI_NODE)
             if missing is not None:
-                rule = f"{missing.detail} {missing.remedy}"
+                rule = missing.message
                 raise refused(missing, tuple(Problem(n, "type", rule) for n in ai_nodes))
         if flow.latest_version == 0:
             await self._check_one_more(workspace_id, flow.flow_id)
