@@ -130,3 +130,21 @@ async def test_standing_limits_features_and_no_entitlements(
     assert missing is not None
     assert missing.code == "PLAN_FEATURE_MISSING"
     assert missing.detail == "ai_node: not included in the Free plan"
+
+
+async def test_a_retried_reservation_stays_refused_when_its_first_attempt_was(
+    nc: NatsClient, unique: Callable[[str], str]
+) -> None:
+    ws = unique("ws")
+    await entitle(nc, ws, plan(unique("org"), messages_sent=1))
+    quotas = Quotas(nc)
+    assert isinstance(await quotas.reserve(ws, MESSAGES_SENT, "first"), Reservation)
+    refused = await quotas.reserve(ws, MESSAGES_SENT, "second")
+    assert isinstance(refused, LimitReached)
+    await quotas.release(Reservation(subjects=(), key="none", used=0))  # a no-op release
+    first = await quotas.reserve(ws, MESSAGES_SENT, "first")  # its unit is still held
+    assert isinstance(first, Reservation)
+    await quotas.release(first)  # now there is room again...
+    retried = await quotas.reserve(ws, MESSAGES_SENT, "second")  # ...but "second" was refused
+    assert isinstance(retried, LimitReached)
+    assert isinstance(await quotas.reserve(ws, MESSAGES_SENT, "third"), Reservation)

@@ -123,3 +123,19 @@ async def test_a_change_that_changes_nothing_writes_nothing_and_buckets_open_laz
     assert (await kv.get("k")).revision == revision
     assert await cas_update(kv, "absent", lambda current: None) == (None, None)
     await nc.jetstream().delete_key_value(bucket)
+
+
+async def test_a_repeated_increment_answers_with_the_value_its_first_one_produced(
+    nc: NatsClient, unique: Callable[[str], str]
+) -> None:
+    js = nc.jetstream()
+    stream, prefix = unique("CTR"), unique("ctr").lower()
+    await js.add_stream(StreamConfig(name=stream, subjects=[f"{prefix}.>"], allow_msg_counter=True))
+    subject = f"{prefix}.n"
+    first = await counters.add(nc, subject, 1, msg_id="a")
+    await counters.add(nc, subject, 5, msg_id="b")
+    again = await counters.add(nc, subject, 1, msg_id="a")
+    assert (first.value, first.duplicate) == (1, False)
+    assert (again.value, again.duplicate) == (1, True)  # not 6: what "a" produced
+    assert await counters.value(js, stream, subject) == 6
+    await js.delete_stream(stream)

@@ -20,7 +20,7 @@ class CounterError(Exception):
 
 @dataclass(frozen=True)
 class Added:
-    value: int  # the counter after this increment (after the first one, for a duplicate)
+    value: int  # the counter after this increment (for a duplicate: after the first one)
     duplicate: bool  # the msg id was seen in the duplicate window: nothing was added now
 
 
@@ -35,10 +35,19 @@ async def add(
     body = json.loads(reply.data)
     if "error" in body:
         raise CounterError(f"increment of {subject} refused: {body['error'].get('description')}")
-    if "val" not in body:
-        # A duplicate (same msg id) is acknowledged without a value: read the current one.
-        return Added(await value(nc.jetstream(), str(body["stream"]), subject), duplicate=True)
-    return Added(int(body["val"]), duplicate=bool(body.get("duplicate", False)))
+    if "val" in body:
+        return Added(int(body["val"]), duplicate=bool(body.get("duplicate", False)))
+    # A duplicate (same msg id) is acknowledged without a value, naming the sequence of the
+    # increment it repeats: that increment's stored total is what it produced. (The current
+    # value would not do: a redone batch's first event must not see its last event's count,
+    # nor a retried reservation the others that came after it.)
+    stream = str(body["stream"])
+    js = nc.jetstream()
+    try:
+        first = await js.get_msg(stream, int(body["seq"]))  # rare: no need for direct gets
+    except (NotFoundError, KeyError, ValueError):
+        return Added(await value(js, stream, subject), duplicate=True)  # purged since
+    return Added(int(json.loads(first.data or b"{}").get("val", "0")), duplicate=True)
 
 
 async def increment(

@@ -118,7 +118,10 @@ class Quotas:
         enforced, other = counter_subjects(entitlements, workspace_id, metric, moment)
         limit = entitlements.limit(metric)
         added = await counters.add(self._nc, enforced, 1, msg_id=f"reserve:{key}:{enforced}")
-        if limit is not None and added.value > limit and not added.duplicate:
+        if limit is not None and added.value > limit:
+            # Past the limit: give the unit back. A retried reservation learns what its first
+            # attempt saw (the duplicate's value is the first increment's), so a refused one
+            # stays refused and its release, with the same msg id, counts once.
             await counters.add(self._nc, enforced, -1, msg_id=f"release:{key}:{enforced}")
             return limit_reached(entitlements, metric, min(added.value - 1, limit), monthly=True)
         await counters.add(self._nc, other, 1, msg_id=f"reserve:{key}:{other}")

@@ -24,14 +24,13 @@ an id that makes doing it again harmless:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 import structlog
 from nats.aio.client import Client as NatsClient
-from nats.js.errors import BucketNotFoundError, KeyNotFoundError, NotFoundError
+from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from pydantic import TypeAdapter
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -94,29 +93,6 @@ async def reset_usage(
     js = nc.jetstream()
     for metric in metrics:
         await js.purge_stream(USAGE.name, subject=metered_filter(metric))
-
-
-async def count_once(nc: NatsClient, subject: str, msg_id: str) -> int:
-    """`counters.add(subject, 1, msg_id=...)`, but a duplicate answers with the value its first
-    increment produced (the stored increment's own total), not the counter's current value: a
-    batch that failed after counting several events is redone one by one, and its first event
-    must not see the count of its last."""
-    reply = await nc.request(
-        subject, b"", timeout=5, headers={"Nats-Incr": "+1", "Nats-Msg-Id": msg_id}
-    )
-    body = json.loads(reply.data)
-    if "error" in body:
-        raise counters.CounterError(
-            f"increment of {subject} refused: {body['error'].get('description')}"
-        )
-    if "val" in body:
-        return int(body["val"])
-    # A duplicate's ack names the sequence of the increment it repeats.
-    try:
-        first = await nc.jetstream().get_msg(USAGE.name, int(body["seq"]), direct=True)
-    except NotFoundError:
-        return await counters.value(nc.jetstream(), USAGE.name, subject)
-    return int(json.loads(first.data or b"{}").get("val", "0"))
 
 
 @dataclass(frozen=True)
@@ -188,7 +164,7 @@ class MeterPass:
         """Count one and return the counter as this event left it, also for a repeated
         increment: the warnings compare that value with the one before it."""
         msg_id = counter_msg_id(event_id, subject, self.generation)
-        return await count_once(self.nc, subject, msg_id)
+        return (await counters.add(self.nc, subject, 1, msg_id=msg_id)).value
 
     async def _warn(
         self, cause: Envelope, workspace_id: str, warning: UsageThresholdReached
