@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.runtime.cli import contracts, dev, events, health, replay, streams
+from parley.runtime.cli import billing, contracts, dev, events, health, replay, streams
 
 app = typer.Typer(
     name="parley",
@@ -19,3 +19,4 @@ app.command()(streams.streams)
 app.add_typer(events.app, name="events")
 app.add_typer(contracts.app, name="contracts")
 app.add_typer(replay.app, name="replay")
+app.add_typer(billing.app, name="billing")

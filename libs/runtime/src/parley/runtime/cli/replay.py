@@ -8,44 +8,25 @@ import json
 import sys
 from typing import Annotated
 
-import nats
 import structlog
 import typer
 from sqlalchemy.exc import SQLAlchemyError
 
-from parley.contracts.envelope import Envelope
 from parley.contracts.executions.queries import ExecutionReplay, GetExecutionReplay
 from parley.runtime.cli import rebuild
-from parley.runtime.cli.connection import DEFAULT_NATS_URL, NatsUrl, Unreachable, connected
+from parley.runtime.cli.connection import DEFAULT_NATS_URL, NatsUrl, Unreachable
 from parley.runtime.cli.output import table
+from parley.runtime.cli.service_query import QueryFailed, ask_service
 from parley.runtime.logs import configure_logging
-from parley.runtime.queries import query_subject
 
 app = typer.Typer(help="Replay what happened.", no_args_is_help=True)
-SUBJECT = query_subject("flow-engine", "execution-replay")
 DETAIL_WIDTH = 100
 
 
-class QueryFailed(Exception):
-    """The flow-engine could not be asked, or answered with an error; the message says which."""
-
-
 async def ask(url: str, workspace: str, query: GetExecutionReplay) -> ExecutionReplay:
-    async with connected(url) as nc:
-        request = Envelope.wrap(query, workspace_id=workspace)
-        try:
-            reply = await nc.request(SUBJECT, request.to_bytes(), timeout=10)
-        except nats.errors.NoRespondersError:
-            raise QueryFailed(
-                f"the flow-engine is not running (nobody answers on {SUBJECT})"
-            ) from None
-        except TimeoutError:
-            raise QueryFailed("the flow-engine did not answer within 10 s") from None
-    headers = reply.headers or {}
-    if "Nats-Service-Error-Code" in headers:
-        code = headers["Nats-Service-Error-Code"]
-        raise QueryFailed(f"{headers.get('Nats-Service-Error', 'error')} ({code})")
-    return ExecutionReplay.model_validate_json(reply.data)
+    return await ask_service(
+        url, "flow-engine", "execution-replay", workspace, query, ExecutionReplay
+    )
 
 
 def render(replay: ExecutionReplay) -> str:
