@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -24,10 +25,12 @@ import stripe
 from aiohttp import web
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.billing.adapters.tables import in_schema, stripe_events
 from parley.billing.app import build
+from parley.billing.domain.catalog import DEFAULT_CATALOG
 from parley.billing.settings import BillingSettings
 from parley.billing.testing import FakeStripe
 from parley.contracts.billing.commands import RegisterWorkspace
@@ -105,9 +108,9 @@ async def billing(nats_url: str, database_url: str, nc: NatsClient) -> AsyncIter
                 nats_url=nats_url,
                 database_url=database_url,
                 health_port=free_port(),
-                stripe_api_key=fake.api_key,
+                stripe_api_key=SecretStr(fake.api_key),
                 stripe_api_base=fake.base_url,
-                stripe_webhook_secret=SECRET,
+                stripe_webhook_secret=SecretStr(SECRET),
                 grace_days=GRACE_SECONDS / 86_400,
             )
         )
@@ -379,3 +382,45 @@ async def test_a_body_on_the_ingress_that_is_not_signed_by_stripe_changes_nothin
     assert json.loads(forged)["id"] not in await handled_events(billing.service.engine, org)
     changes = await account_changes(billing.nc, org)
     assert all(c.account.stripe_subscription != "sub_x" for c in changes)
+
+
+async def test_a_new_catalog_version_reaches_every_workspace_at_start_up(
+    nats_url: str, database_url: str, nc: NatsClient, unique: Callable[[str], str], tmp_path: Path
+) -> None:
+    org, ws = unique("org"), unique("ws")
+    raised = tmp_path / "plans.toml"
+    raised.write_text(
+        DEFAULT_CATALOG.read_text()
+        .replace("version = 1", "version = 2", 1)
+        .replace("messages_sent = 1000", "messages_sent = 2000", 1)
+    )
+    for catalog, expected in ((DEFAULT_CATALOG, (1, 1000)), (raised, (2, 2000))):
+        service = build(
+            BillingSettings(
+                nats_url=nats_url,
+                database_url=database_url,
+                health_port=free_port(),
+                plan_catalog=catalog,
+            )
+        )
+        task = asyncio.create_task(service.run())
+        await eventually(lambda s=service: s.phase == "running", timeout=30)  # type: ignore[misc]
+        try:
+            if catalog == DEFAULT_CATALOG:
+                await register(nc, org, ws)
+
+            async def current(want: tuple[int, int] = expected) -> bool:
+                found = await entitlements(nc, ws)
+                return (
+                    found is not None
+                    and (
+                        found.catalog_version,
+                        found.limit("messages_sent"),
+                    )
+                    == want
+                )
+
+            await eventually(current, timeout=10)
+        finally:
+            service.stop()
+            await asyncio.wait_for(task, 15)

@@ -68,8 +68,15 @@ def build(settings: BillingSettings | None = None) -> Service:
     sync = SubscriptionSync(accounts, stripe) if stripe is not None else None
 
     service.add_projection(AccountReadModel(), ACCOUNTS_CONSUMER)
-    effects = AccountEffects(service.nc, accounts, EntitlementsStore(service.nc, catalog))
+    effects = AccountEffects(
+        service.nc, service.engine, service.schema, accounts, EntitlementsStore(service.nc, catalog)
+    )
     service.add_consumer(account_effects.CONSUMER, effects.handle)
+
+    async def refresh(_: Service) -> None:
+        await effects.refresh_all()
+
+    service.on_start.append(refresh)
     commands = AccountCommands(accounts, sync)
     service.add_consumer(account_commands.REGISTRATIONS, commands.handle)
     service.add_consumer(account_commands.GRACE_TIMERS, commands.handle)
