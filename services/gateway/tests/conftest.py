@@ -1,5 +1,6 @@
 """Fixtures of the gateway tests: the identity layer over a freshly migrated schema of the real
-(embedded) PostgreSQL, a clock the test moves, and cheap argon2 parameters."""
+(embedded) PostgreSQL, a clock the test moves, and cheap argon2 parameters; and the running
+system (messaging, flow-engine, crm, billing and the gateway) the HTTP tests drive."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import parley.gateway
+from parley.billing.app import build as build_billing
+from parley.billing.settings import BillingSettings
 from parley.crm.app import build as build_crm
 from parley.crm.settings import CrmSettings
 from parley.flow_engine.app import build as build_flow_engine
@@ -37,6 +40,8 @@ MIGRATIONS = Path(parley.gateway.__file__).parent / "migrations"
 SECRET_KEY = "test-secret-key-for-the-gateway-identity-layer"
 PASSWORD = "correct horse battery staple"
 STRIPE_WEBHOOK_SECRET = "whsec_test_0123456789abcdef"
+# Billing's catalog in these tests: a generous free plan (see the file).
+TEST_PLANS = Path(__file__).with_name("plans.toml")
 # argon2's defaults take ~50 ms and 64 MiB per hash: fine for a login, slow for a test suite.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
@@ -101,7 +106,7 @@ def join(ids: IdentityServices, sign_up: SignUp) -> Join:
     return make
 
 
-# -- the running system: messaging, flow-engine, crm and the gateway, real, in this process -----
+# -- the running system: messaging, flow-engine, crm, billing and the gateway, real, here -------
 
 
 @dataclass
@@ -109,6 +114,7 @@ class System:
     api_url: str
     fake: FakeCloudApi
     gateway: Service
+    billing: Service
 
 
 @dataclass
@@ -140,6 +146,14 @@ async def _stopped(service: Service) -> None:
     await eventually(lambda: service.phase == "stopped", timeout=15)
 
 
+def billing_settings(urls: dict[str, str], **stripe: object) -> BillingSettings:
+    """Billing over the test catalog; without Stripe unless `stripe` gives its settings
+    (`stripe_api_key`, `stripe_api_base`, `stripe_webhook_secret`, `stripe_prices`)."""
+    return BillingSettings.model_validate(
+        {**urls, "health_port": free_port(), "plan_catalog": str(TEST_PLANS), **stripe}
+    )
+
+
 @pytest.fixture(scope="module")
 async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     number = phone_number_id()
@@ -158,10 +172,12 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     )
     engine = FlowEngineSettings.model_validate({**urls, "health_port": free_port()})
     crm = CrmSettings.model_validate({**urls, "health_port": free_port()})
+    billing = await _running(build_billing(billing_settings(urls)))
     services = [
         await _running(build_messaging(messaging)),
         await _running(build_flow_engine(engine)),
         await _running(build_crm(crm)),
+        billing,
     ]
     port = free_port()
     gateway_settings = GatewaySettings.model_validate(
@@ -176,7 +192,9 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     )
     gateway = await _running(build_gateway(gateway_settings))
     try:
-        yield System(api_url=f"http://127.0.0.1:{port}", fake=fake, gateway=gateway)
+        yield System(
+            api_url=f"http://127.0.0.1:{port}", fake=fake, gateway=gateway, billing=billing
+        )
     finally:
         for service in (gateway, *reversed(services)):
             await _stopped(service)

@@ -149,6 +149,10 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", f"{WS}/campaigns/{{campaign_id}}/resume"): Entry(),
     ("POST", f"{WS}/campaigns/{{campaign_id}}/cancel"): Entry(),
     ("GET", f"{WS}/dashboard"): Entry(params={"hours": 24}),
+    ("GET", f"{WS}/billing"): Entry(),
+    ("POST", f"{WS}/billing/checkout"): Entry({"plan": "starter"}),
+    ("POST", f"{WS}/billing/portal"): Entry(),
+    ("GET", f"{WS}/billing/invoices"): Entry(),
     ("POST", f"{WS}/leave"): Entry(),  # last: a role allowed to leave does leave
 }
 # Routes that name a resource by a key the caller chooses within their own workspace (a PUT
@@ -163,6 +167,7 @@ NO_WORKSPACE: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/logout"): "the caller's own session",
     ("GET", "/api/v1/me"): "the caller's own account",
     ("GET", "/api/v1/roles"): "any signed-in caller: the same table for everyone",
+    ("GET", "/api/v1/plans"): "any signed-in caller: the same catalog for everyone",
     ("GET", "/api/v1/organizations"): "the caller's own memberships",
     ("POST", "/api/v1/organizations/{organization_id}/workspaces"): "checked by the use case",
     ("GET", "/api/v1/workspaces"): "the caller's own memberships",
@@ -547,12 +552,13 @@ GRAPHQL_MATRIX: dict[str, str] = {
     "Mutation.cancelCampaign": (
         "mutation { cancelCampaign(workspaceId: $ws, campaignId: $campaign) { __typename } }"
     ),
+    "Query.billing": "{ billing(workspaceId: $ws) { __typename } }",
     "Subscription.executionEvents": "",  # over WebSocket: test_graphql_subscriptions_are_isolated
 }
 # As OWN_NAMES over REST: saving "B's" segment id in A's own workspace saves A's segment.
 GRAPHQL_OWN_NAMES = {"Mutation.saveSegment"}
 # Fields outside any workspace: the caller's own account.
-GRAPHQL_NO_WORKSPACE = {"Query.me"}
+GRAPHQL_NO_WORKSPACE = {"Query.me", "Query.plans"}
 RESOURCE_ARGS = {
     "$flow": "flow_id",
     "$execution": "execution_id",

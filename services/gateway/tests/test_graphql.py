@@ -58,10 +58,12 @@ from parley.messaging.testing import FakeCloudApi
 from parley.messaging.testing.harness import FAKE_APP_SECRET, FAKE_TOKEN, phone_number_id
 from parley.runtime.embedded import free_port
 from parley.runtime.eventstore import EventStore
+from parley.runtime.quotas import Quotas
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
 
 from .conftest import SignUp
+from .test_billing_api import BILLING_REST
 from .test_crm_api import GRAPHQL_REST
 
 GRAPH: dict[str, Any] = {
@@ -205,6 +207,7 @@ def gateway_context(
         executions=Executions(services),
         channels=Channels(services),
         hub=hub or LiveHub(),
+        quotas=Quotas(nc),
     )
 
 
@@ -323,9 +326,17 @@ async def test_every_field_declares_the_permission_of_its_rest_route(gateway: Ga
     for name, (method, path) in REST_ROUTES.items():
         assert FIELD_PERMISSIONS[name] == route_permission(routes[(method, path)]), name
     assert FIELD_PERMISSIONS["Query.me"] == SIGNED_IN  # REST's /me: any signed-in user
+    assert FIELD_PERMISSIONS["Query.plans"] == SIGNED_IN  # REST's /plans: the same
     assert FIELD_PERMISSIONS["Subscription.executionEvents"] == "executions:read"  # as /ws
     # The crm and campaign fields are checked against their routes in test_crm_api.
-    expected = {*REST_ROUTES, *GRAPHQL_REST, "Query.me", "Subscription.executionEvents"}
+    expected = {
+        *REST_ROUTES,
+        *GRAPHQL_REST,
+        *BILLING_REST,
+        "Query.me",
+        "Query.plans",
+        "Subscription.executionEvents",
+    }
     assert set(FIELD_PERMISSIONS) == expected
     assert API_PREFIX == "/api/v1"  # the REST paths above are under it
 

@@ -45,6 +45,7 @@ VIEWER = {
     "contacts:read",
     "campaigns:read",
     "analytics:read",
+    "billing:read",
 }
 
 
@@ -72,7 +73,8 @@ def test_the_permission_table_is_exactly_the_specified_one() -> None:
         "consent:write",
         "campaigns:launch",
     }
-    owner = admin | {"workspace:admin"}
+    # Owners pay: checkout, the billing portal and the invoices.
+    owner = admin | {"workspace:admin", "billing:manage"}
     assert dict(PERMISSIONS) == {
         "viewer": VIEWER,
         "agent": agent,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from parley.contracts.streams import FLOW_ENGINE
+from parley.contracts.streams import BILLING, FLOW_ENGINE
 from parley.gateway import __version__
 from parley.gateway.adapters.idempotency_store import IdempotencyStore
 from parley.gateway.adapters.services import Services
@@ -19,10 +19,12 @@ from parley.gateway.api.context import GatewayContext
 from parley.gateway.application.channels import Channels
 from parley.gateway.application.executions import Executions
 from parley.gateway.application.flows import Flows
+from parley.gateway.application.registration import WorkspaceRegistration
 from parley.gateway.application.services import IdentityServices
 from parley.gateway.http_server import HttpServer
 from parley.gateway.live import LiveFeed
 from parley.gateway.settings import GatewaySettings
+from parley.runtime.quotas import Quotas
 from parley.runtime.service import Service, run_service
 from parley.runtime.settings import load_settings
 
@@ -48,15 +50,18 @@ def build(settings: GatewaySettings | None = None) -> Service:
         description=DESCRIPTION,
         migrations=MIGRATIONS,
     )
-    # The live console reads execution events; the stream is the flow-engine's, created from
-    # the one catalog if the gateway starts first.
-    service.streams = (*service.streams, FLOW_ENGINE)
+    # The live console reads execution events, and every new workspace is registered with
+    # billing by a command: those streams are the flow-engine's and billing's, created from the
+    # one catalog if the gateway starts first.
+    service.streams = (*service.streams, FLOW_ENGINE, BILLING)
     service.on_start.append(lambda started: _serve(started, gateway_settings))
     return service
 
 
 async def _serve(service: Service, settings: GatewaySettings) -> None:
     secret = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    services = Services(service.nc, timeout=settings.query_timeout_seconds)
+    quotas = Quotas(service.nc)
     identity = IdentityServices.build(
         service.engine,
         service.schema,
@@ -64,8 +69,9 @@ async def _serve(service: Service, settings: GatewaySettings) -> None:
         _now,
         access_ttl=timedelta(seconds=settings.access_token_ttl_seconds),
         refresh_ttl=timedelta(days=settings.refresh_token_ttl_days),
+        quotas=quotas,
+        on_workspace_created=WorkspaceRegistration(services),
     )
-    services = Services(service.nc, timeout=settings.query_timeout_seconds)
     executions = Executions(services)
     feed = LiveFeed(service.nc, flow_of=executions.flow_of)
     await feed.start()
@@ -78,10 +84,11 @@ async def _serve(service: Service, settings: GatewaySettings) -> None:
             identity.identity, api_key_per_minute=settings.rate_limit_per_api_key
         ),
         identity=identity,
-        flows=Flows(services),
+        flows=Flows(services, quotas),
         executions=executions,
-        channels=Channels(services),
+        channels=Channels(services, quotas),
         hub=feed.hub,
+        quotas=quotas,
     )
     app = create_api(context, IdempotencyStore(service.engine, service.schema))
     server = HttpServer(app, settings.http_host, settings.http_port)

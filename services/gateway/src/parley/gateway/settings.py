@@ -35,6 +35,9 @@ class GatewaySettings(ServiceSettings):
     query_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Stripe signs its webhooks with the endpoint's secret (whsec_...); unset: Stripe is off.
     stripe_webhook_secret: SecretStr | None = None
+    # Where people reach the web app (https://app.example.com), for the links Stripe sends them
+    # back to after a checkout or the billing portal; empty: the request's own base URL.
+    public_url: str = Field(default="", max_length=500, pattern=r"^(https?://\S+)?$")
     stripe_signature_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
     # WebSocket: events a client may fall behind by before it is closed (4008).
     ws_client_buffer: int = Field(default=1000, ge=10, le=100_000)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from parley.gateway.adapters.api_key_store import ApiKeyRows
 from parley.gateway.adapters.invitation_store import InvitationRows
 from parley.gateway.adapters.membership_store import MembershipRows
+from parley.gateway.adapters.organization_store import OrganizationRows
 from parley.gateway.adapters.session_store import SessionRows
 from parley.gateway.adapters.sql import Repository, Tables, after, mapping
 from parley.gateway.domain.models import Organization, User, Workspace
@@ -126,6 +127,7 @@ class Tx:
     sessions: SessionRows
     invitations: InvitationRows
     api_keys: ApiKeyRows
+    organizations: OrganizationRows
 
 
 class IdentityStore:
@@ -141,6 +143,7 @@ class IdentityStore:
             sessions=SessionRows(conn, t),
             invitations=InvitationRows(conn, t),
             api_keys=ApiKeyRows(conn, t),
+            organizations=OrganizationRows(conn, t),
         )
 
     @asynccontextmanager

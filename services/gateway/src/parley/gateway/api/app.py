@@ -21,6 +21,7 @@ from parley.gateway.api.middleware import BodyLimit, ClientRateLimit, SecurityHe
 from parley.gateway.api.routes import (
     api_keys,
     auth,
+    billing,
     campaigns,
     channels,
     contacts,
@@ -41,10 +42,10 @@ API_PREFIX = "/api/v1"
 # The contact import's upload streams its body to the object store, with its own size limit.
 IMPORT_UPLOAD = re.compile(rf"^{API_PREFIX}/workspaces/[^/]+/imports/?$")
 DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
-numbers and the sandbox, contacts, segments, imports and campaigns. Authenticate with
-`Authorization: Bearer <access token or API key>`. Errors are RFC 9457 problem details naming
-the field and the rule. Lists are cursor-paginated (`limit`, `cursor` → `next_cursor`). Send
-`Idempotency-Key` on a POST to make a retry safe."""
+numbers and the sandbox, contacts, segments, imports and campaigns, plans and billing.
+Authenticate with `Authorization: Bearer <access token or API key>`. Errors are RFC 9457
+problem details naming the field and the rule. Lists are cursor-paginated (`limit`, `cursor` →
+`next_cursor`). Send `Idempotency-Key` on a POST to make a retry safe."""
 
 
 def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAPI:
@@ -72,6 +73,7 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         imports,
         campaigns,
         dashboard,
+        billing,
         roles,
     ):
         api.include_router(module.router)

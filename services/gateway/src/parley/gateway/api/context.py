@@ -15,6 +15,7 @@ from parley.gateway.application.flows import Flows
 from parley.gateway.application.services import IdentityServices
 from parley.gateway.live import LiveHub
 from parley.gateway.settings import GatewaySettings
+from parley.runtime.quotas import Quotas
 
 
 @dataclass
@@ -28,3 +29,5 @@ class GatewayContext:
     executions: Executions
     channels: Channels
     hub: LiveHub
+    # The plan limits of each workspace (billing's entitlements), one cache for the process.
+    quotas: Quotas

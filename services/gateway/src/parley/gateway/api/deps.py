@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from parley.gateway.adapters.import_files import ImportFiles
 from parley.gateway.api.context import GatewayContext
+from parley.gateway.application.billing import Billing
 from parley.gateway.application.campaigns import Campaigns
 from parley.gateway.application.channels import Channels
 from parley.gateway.application.contacts import Contacts
@@ -64,7 +65,15 @@ def imports_of(context: GatewayContext) -> Imports:
 
 
 def campaigns_of(context: GatewayContext) -> Campaigns:
-    return Campaigns(context.services)
+    return Campaigns(context.services, context.quotas)
+
+
+def billing_of(context: GatewayContext) -> Billing:
+    return Billing(context.services, context.identity.organizations)
+
+
+def _billing(context: Context) -> Billing:
+    return billing_of(context)
 
 
 def _contacts(context: Context) -> Contacts:
@@ -92,3 +101,4 @@ ContactsApi = Annotated[Contacts, Depends(_contacts)]
 SegmentsApi = Annotated[Segments, Depends(_segments)]
 ImportsApi = Annotated[Imports, Depends(_imports)]
 CampaignsApi = Annotated[Campaigns, Depends(_campaigns)]
+BillingApi = Annotated[Billing, Depends(_billing)]

@@ -2,7 +2,9 @@
 
 `{"type", "title", "status", "detail", "code", "errors": [{"field", "rule"}]}` with the media type
 `application/problem+json`. `code` is stable and meant for programs; `detail` for people; each
-entry of `errors` names a field (dotted, as in the request) and the rule it broke.
+entry of `errors` names a field (dotted, as in the request) and the rule it broke. A plan's
+refusal (402 PLAN_LIMIT_REACHED or PLAN_FEATURE_MISSING) adds `upgrade: {plan_name}` when a
+larger plan lifts it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 _TITLES = {
     400: "Bad request",
     401: "Not authenticated",
+    402: "Payment required",
     403: "Forbidden",
     404: "Not found",
     405: "Method not allowed",
@@ -34,16 +37,31 @@ _TITLES = {
     422: "Invalid request",
     429: "Too many requests",
     500: "Internal error",
+    502: "Bad gateway",
     503: "Service unavailable",
 }
 # What a service's refusal code means over HTTP.
-_REFUSAL_STATUS = {"400": 422, "403": 403, "404": 404, "409": 409}
+_REFUSAL_STATUS = {
+    "400": 422,
+    "403": 403,
+    "404": 404,
+    "409": 409,
+    "PLAN_LIMIT_REACHED": 402,
+    "PLAN_FEATURE_MISSING": 402,
+}
 
 
 class FieldProblem(BaseModel):
     model_config = ConfigDict(frozen=True)
     field: str
     rule: str
+
+
+class Upgrade(BaseModel):
+    """The plan that lifts the limit (or has the feature) a refusal names."""
+
+    model_config = ConfigDict(frozen=True)
+    plan_name: str
 
 
 class ProblemDetail(BaseModel):
@@ -56,6 +74,7 @@ class ProblemDetail(BaseModel):
     code: str
     errors: list[FieldProblem] = []
     service: str | None = None
+    upgrade: Upgrade | None = None
 
 
 class Problem(Exception):
@@ -68,6 +87,7 @@ class Problem(Exception):
         errors: list[FieldProblem] | None = None,
         headers: dict[str, str] | None = None,
         service: str | None = None,
+        upgrade: str | None = None,
     ) -> None:
         super().__init__(detail)
         self.status = status
@@ -76,6 +96,7 @@ class Problem(Exception):
         self.errors = errors or []
         self.headers = headers or {}
         self.service = service
+        self.upgrade = upgrade  # the name of the plan that lifts a plan's refusal
 
     def body(self) -> ProblemDetail:
         return ProblemDetail(
@@ -85,6 +106,7 @@ class Problem(Exception):
             code=self.code,
             errors=self.errors,
             service=self.service,
+            upgrade=Upgrade(plan_name=self.upgrade) if self.upgrade else None,
         )
 
 

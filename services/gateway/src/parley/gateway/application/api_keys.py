@@ -1,5 +1,8 @@
 """Workspace API keys: created with a subset of the creator's own permissions, shown once,
-listed without their secret, revoked. (`Identity.authenticate_api_key` checks them.)"""
+listed without their secret, revoked. (`Identity.authenticate_api_key` checks them.)
+
+Creating one needs the plan's `api_access` feature (402 PLAN_FEATURE_MISSING without it); keys
+made before a downgrade keep working, so an integration does not stop mid-month."""
 
 from __future__ import annotations
 
@@ -7,20 +10,26 @@ from collections.abc import Iterable
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley.contracts.billing.entitlements import API_ACCESS
 from parley.gateway.adapters.identity_store import IdentityStore
 from parley.gateway.application.common import Clock, make_page, page_start, require, valid_name
 from parley.gateway.application.errors import IdentityError
+from parley.gateway.application.plan_refusals import limit_problem
 from parley.gateway.application.results import CreatedApiKey
 from parley.gateway.domain.models import ApiKey
 from parley.gateway.domain.pages import Page
 from parley.gateway.domain.roles import ALL_PERMISSIONS, permissions_of
 from parley.gateway.domain.tokens import new_api_key
+from parley.runtime.quotas import Quotas
 
 
 class ApiKeys:
-    def __init__(self, engine: AsyncEngine, schema: str, clock: Clock) -> None:
+    def __init__(
+        self, engine: AsyncEngine, schema: str, clock: Clock, *, quotas: Quotas | None = None
+    ) -> None:
         self._store = IdentityStore(engine, schema)
         self._clock = clock
+        self._quotas = quotas  # None: no plan limits
 
     async def create(
         self, actor_id: str, workspace_id: str, name: str, permissions: Iterable[str]
@@ -52,6 +61,10 @@ class ApiKeys:
                     field="permissions",
                     reason=beyond[0],
                 )
+            if self._quotas is not None:
+                refused = await self._quotas.feature_refusal(workspace_id, API_ACCESS)
+                if refused is not None:
+                    raise limit_problem(refused)
             api_key = await tx.api_keys.insert(
                 key_id=new.key_id,
                 workspace_id=workspace_id,

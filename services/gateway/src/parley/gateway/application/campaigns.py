@@ -2,7 +2,8 @@
 `get-campaign`, `list-campaigns`): decided on the campaign's own log, read from its read model.
 
 A launch or schedule the dry run blocks is refused with 409 CAMPAIGN_BLOCKED, each blocking
-problem named (its field, or its code when it concerns no field, and what to do).
+problem named (its field, or its code when it concerns no field, and what to do). One the plan
+refuses (PLAN_LIMIT_REACHED, PLAN_FEATURE_MISSING) is a 402 naming the plan that lifts it.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from parley.contracts.campaigns.queries import (
 )
 from parley.gateway.adapters.services import Services
 from parley.gateway.application.crm_calls import checked, refused
+from parley.gateway.application.plan_refusals import relayed_problem
 from parley.gateway.application.service_calls import ask
+from parley.runtime.quotas import Quotas
 
 SERVICE = "flow-engine"
 _STATUS = {
@@ -37,8 +40,9 @@ _STATUS = {
 
 
 class Campaigns:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, quotas: Quotas | None = None) -> None:
         self._services = services
+        self._quotas = quotas  # for the plan that lifts a refused launch or schedule
 
     async def list(
         self, workspace_id: str, *, status: CampaignStatus | None, limit: int, cursor: str
@@ -115,6 +119,9 @@ class Campaigns:
         )
         if result.ok:
             return result
+        plan = await relayed_problem(self._quotas, workspace_id, result.code, result.message)
+        if plan is not None:
+            raise plan  # over `active_campaigns`, or `messages_sent` for the audience
         problems = [p for p in result.problems if p.blocking] or list(result.problems)
         raise refused(
             result.code,

@@ -26,7 +26,9 @@ from parley.contracts.messaging.sandbox import (
 )
 from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import FieldProblem, Problem
+from parley.gateway.application.plan_refusals import relayed_problem
 from parley.gateway.application.service_calls import ask
+from parley.runtime.quotas import Quotas
 
 SERVICE = "messaging"
 R = TypeVar("R", bound=Reply)
@@ -41,8 +43,9 @@ _STATUS = {
 
 
 class Channels:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, quotas: Quotas | None = None) -> None:
         self._services = services
+        self._quotas = quotas  # for the plan that lifts a refused connect
 
     async def list(self, workspace_id: str, *, include_disconnected: bool) -> ChannelList:
         query = ListChannels(include_disconnected=include_disconnected)
@@ -64,6 +67,9 @@ class Channels:
             return result.channel
         if result.code == "CHANNEL_NOT_FOUND":
             raise Problem(404, "NOT_FOUND", f"channel {channel_id!r} not found in this workspace")
+        plan = await relayed_problem(self._quotas, workspace_id, result.code, result.message)
+        if plan is not None:
+            raise plan  # a number over the plan's `numbers`
         raise Problem(
             _STATUS.get(result.code, 422),
             result.code or "CHANNEL_REFUSED",

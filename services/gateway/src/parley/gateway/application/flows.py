@@ -1,6 +1,7 @@
 """Flows, as REST and GraphQL both expose them: reads from the flow-engine's read model, changes
 through its `change-flow` request (decided on the flow's own log, never on the lagging read
-model). A refused change becomes a Problem naming every node, field and rule."""
+model). A refused change becomes a Problem naming every node, field and rule; one the plan
+refuses (a publish over `published_flows`, an AI node without `ai_node`) a 402."""
 
 from __future__ import annotations
 
@@ -20,7 +21,9 @@ from parley.contracts.flows.requests import ChangeFlow, FlowAction, FlowChangeRe
 from parley.contracts.messages import Query, Reply
 from parley.gateway.adapters.services import Services
 from parley.gateway.api.problems import FieldProblem, Problem
+from parley.gateway.application.plan_refusals import relayed_problem
 from parley.gateway.application.service_calls import ask
+from parley.runtime.quotas import Quotas
 
 SERVICE = "flow-engine"
 R = TypeVar("R", bound=Reply)
@@ -41,8 +44,9 @@ def problem_field(problem: FlowProblem) -> str:
 
 
 class Flows:
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, quotas: Quotas | None = None) -> None:
         self._services = services
+        self._quotas = quotas  # for the plan that lifts a refused publish
 
     async def list(
         self, workspace_id: str, *, archived: bool | None, search: str, limit: int, cursor: str
@@ -82,6 +86,9 @@ class Flows:
         )
         if result.ok or (allow_invalid and result.code == "FLOW_INVALID"):
             return result
+        plan = await relayed_problem(self._quotas, workspace_id, result.code, result.message)
+        if plan is not None:
+            raise plan
         raise Problem(
             _STATUS.get(result.code, 422),
             result.code or "FLOW_REFUSED",

@@ -5,16 +5,22 @@ A session is a row; an access token is a JWT naming it, checked against that row
 request (one primary-key read), so logging out ends the session's tokens at once. A refresh token
 is used once: refreshing marks it used and issues the next; presenting a used one again means
 two parties hold it, so the whole session is revoked (theft detection).
+
+Every workspace made here (sign-up's first one, "create workspace") is announced to billing once
+it is committed (`on_workspace_created`), so its entitlements follow the organization's plan; a
+new workspace beyond the plan's `workspaces` is a 402.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from parley.contracts.billing.entitlements import WORKSPACES
 from parley.gateway.adapters.identity_store import IdentityStore, Tx
 from parley.gateway.application.common import (
     Clock,
@@ -25,6 +31,7 @@ from parley.gateway.application.common import (
     valid_name,
 )
 from parley.gateway.application.errors import IdentityError
+from parley.gateway.application.plan_refusals import limit_problem
 from parley.gateway.application.results import Me, SignupResult, TokenPair
 from parley.gateway.domain.emails import normalize_email
 from parley.gateway.domain.models import ApiKeyPrincipal, Organization, Principal, User, Workspace
@@ -40,10 +47,13 @@ from parley.gateway.domain.tokens import (
     new_refresh_token,
     same_hash,
 )
+from parley.runtime.quotas import Quotas
 
 DEFAULT_WORKSPACE = "My workspace"
 # An API key's last_used_at is written at most this often, however busy the key.
 KEY_USE_RESOLUTION = timedelta(minutes=1)
+# Told of each workspace once its transaction is committed; must not raise (see registration).
+WorkspaceCreated = Callable[[Workspace], Awaitable[None]]
 
 
 def _rejected(reason: str, message: str) -> IdentityError:
@@ -61,8 +71,12 @@ class Identity:
         access_ttl: timedelta = timedelta(minutes=15),
         refresh_ttl: timedelta = timedelta(days=30),
         password_hasher: PasswordHasher | None = None,
+        quotas: Quotas | None = None,
+        on_workspace_created: WorkspaceCreated | None = None,
     ) -> None:
         self._store = IdentityStore(engine, schema)
+        self._quotas = quotas  # None: no plan limits
+        self._on_workspace_created = on_workspace_created
         self._key = secret_key
         self._clock = clock
         self._access_ttl = access_ttl
@@ -100,6 +114,7 @@ class Identity:
             workspace = await tx.accounts.insert_workspace(prefixed_id("ws"), org.id, ws_name, now)
             await tx.memberships.insert_membership(workspace.id, user_id, "owner", now)
             tokens = await self._open_session(tx, user_id, user_agent, now)
+        await self._created(workspace)
         user = User(id=user_id, email=email, name=name, created_at=now)
         return SignupResult(user=user, organization=org, workspace=workspace, tokens=tokens)
 
@@ -232,11 +247,30 @@ class Identity:
                 raise IdentityError(
                     "FORBIDDEN", "only an admin or owner in this organization creates workspaces"
                 )
+            await self._check_workspaces(tx, organization_id)
             workspace = await tx.accounts.insert_workspace(
                 prefixed_id("ws"), organization_id, name, now
             )
             await tx.memberships.insert_membership(workspace.id, user_id, "owner", now)
+        await self._created(workspace)
         return workspace
+
+    async def _check_workspaces(self, tx: Tx, organization_id: str) -> None:
+        """Refuse one more workspace than the plan has; the plan is read from the
+        organization's first workspace (all of them follow the organization's plan)."""
+        if self._quotas is None:
+            return
+        await tx.organizations.lock(organization_id)
+        existing = await tx.organizations.workspace_ids(organization_id)
+        if not existing:
+            return
+        refused = await self._quotas.standing_refusal(existing[0], WORKSPACES, len(existing))
+        if refused is not None:
+            raise limit_problem(refused)
+
+    async def _created(self, workspace: Workspace) -> None:
+        if self._on_workspace_created is not None:
+            await self._on_workspace_created(workspace)
 
     async def role_in(self, user_id: str, workspace_id: str) -> Role | None:
         """The user's role in the workspace; None when they are not in it (the gateway answers

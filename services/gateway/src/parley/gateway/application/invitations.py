@@ -1,13 +1,17 @@
 """Invitations: an admin invites an e-mail address with a role; whoever holds that address and
-the one-time token joins the workspace with that role."""
+the one-time token joins the workspace with that role.
+
+An invitation takes a seat of the organization's plan (`seats`: members plus open invitations,
+across its workspaces) unless the address holds one already; over the limit it is a 402."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from parley.gateway.adapters.identity_store import IdentityStore
+from parley.contracts.billing.entitlements import SEATS
+from parley.gateway.adapters.identity_store import IdentityStore, Tx
 from parley.gateway.application.common import (
     Clock,
     make_page,
@@ -17,20 +21,29 @@ from parley.gateway.application.common import (
     valid_email,
 )
 from parley.gateway.application.errors import IdentityError
+from parley.gateway.application.plan_refusals import limit_problem
 from parley.gateway.application.results import CreatedInvitation
 from parley.gateway.domain.models import Invitation, WorkspaceMembership
 from parley.gateway.domain.pages import Page
 from parley.gateway.domain.roles import Role, can_grant
 from parley.gateway.domain.tokens import hash_secret, new_invitation_token
+from parley.runtime.quotas import Quotas
 
 
 class Invitations:
     def __init__(
-        self, engine: AsyncEngine, schema: str, clock: Clock, *, ttl: timedelta = timedelta(days=7)
+        self,
+        engine: AsyncEngine,
+        schema: str,
+        clock: Clock,
+        *,
+        ttl: timedelta = timedelta(days=7),
+        quotas: Quotas | None = None,
     ) -> None:
         self._store = IdentityStore(engine, schema)
         self._clock = clock
         self._ttl = ttl
+        self._quotas = quotas  # None: no plan limits (tests of the identity rules alone)
 
     async def create(
         self, actor_id: str, workspace_id: str, email: str, role: Role
@@ -53,6 +66,7 @@ class Invitations:
                 raise IdentityError(
                     "ALREADY_MEMBER", f"{email} is a member of this workspace", field="email"
                 )
+            await self._check_seat(tx, workspace_id, email, now)
             await tx.invitations.revoke_pending_to(workspace_id, email, now)
             invitation = await tx.invitations.insert(
                 invitation_id=prefixed_id("ivt"),
@@ -65,6 +79,21 @@ class Invitations:
                 expires_at=now + self._ttl,
             )
         return CreatedInvitation(invitation=invitation, token=token)
+
+    async def _check_seat(self, tx: Tx, workspace_id: str, email: str, now: datetime) -> None:
+        """Refuse an invitation that would take a seat the plan does not have."""
+        if self._quotas is None:
+            return
+        organization_id = await tx.organizations.organization_of(workspace_id)
+        if organization_id is None:
+            return
+        await tx.organizations.lock(organization_id)
+        if await tx.organizations.holds_seat(organization_id, email, now):
+            return  # re-inviting, or a member of another workspace: no new seat
+        seats = await tx.organizations.seats(organization_id, now)
+        refused = await self._quotas.standing_refusal(workspace_id, SEATS, seats)
+        if refused is not None:
+            raise limit_problem(refused)
 
     async def list(
         self, actor_id: str, workspace_id: str, cursor: str | None = None, limit: int = 50

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.gateway.application.api_keys import ApiKeys
 from parley.gateway.application.common import Clock
-from parley.gateway.application.identity import Identity
+from parley.gateway.application.identity import Identity, WorkspaceCreated
 from parley.gateway.application.invitations import Invitations
 from parley.gateway.application.members import Members
+from parley.gateway.application.organizations import Organizations
+from parley.runtime.quotas import Quotas
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,7 @@ class IdentityServices:
     members: Members
     invitations: Invitations
     api_keys: ApiKeys
+    organizations: Organizations
 
     @classmethod
     def build(
@@ -34,7 +37,11 @@ class IdentityServices:
         refresh_ttl: timedelta = timedelta(days=30),
         invitation_ttl: timedelta = timedelta(days=7),
         password_hasher: PasswordHasher | None = None,
+        quotas: Quotas | None = None,
+        on_workspace_created: WorkspaceCreated | None = None,
     ) -> IdentityServices:
+        """`quotas`: the plan limits the gateway enforces (seats, workspaces, API access);
+        `on_workspace_created`: billing's registration. Both off when not given."""
         return cls(
             identity=Identity(
                 engine,
@@ -44,8 +51,11 @@ class IdentityServices:
                 access_ttl=access_ttl,
                 refresh_ttl=refresh_ttl,
                 password_hasher=password_hasher,
+                quotas=quotas,
+                on_workspace_created=on_workspace_created,
             ),
             members=Members(engine, schema, clock),
-            invitations=Invitations(engine, schema, clock, ttl=invitation_ttl),
-            api_keys=ApiKeys(engine, schema, clock),
+            invitations=Invitations(engine, schema, clock, ttl=invitation_ttl, quotas=quotas),
+            api_keys=ApiKeys(engine, schema, clock, quotas=quotas),
+            organizations=Organizations(engine, schema, clock),
         )

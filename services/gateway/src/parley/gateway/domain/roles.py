@@ -11,7 +11,9 @@ campaigns, and take bulk data out (`contacts:export`: the CSV and a contact's da
 admins do what is hard to undo or reaches customers at scale: erasing a contact's personal
 data, the STOP keywords, and starting a campaign's sends (launch, schedule, resume). Pausing
 or cancelling a campaign only stops sends, so an editor may. Everyone sees the dashboard
-(`analytics:read`: figures of messages, executions and numbers).
+(`analytics:read`: figures of messages, executions and numbers) and the plan with its usage
+and limits (`billing:read`); only owners buy, change or look at the bills (`billing:manage`:
+checkout, the billing portal, invoices).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ _VIEWER = frozenset(
         "contacts:read",
         "campaigns:read",
         "analytics:read",
+        "billing:read",
     }
 )
 _AGENT = _VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
@@ -56,7 +59,7 @@ _ADMIN = _EDITOR | {
     "consent:write",
     "campaigns:launch",
 }
-_OWNER = _ADMIN | {"workspace:admin"}
+_OWNER = _ADMIN | {"workspace:admin", "billing:manage"}
 
 PERMISSIONS: Mapping[Role, frozenset[str]] = MappingProxyType(
     {"viewer": _VIEWER, "agent": _AGENT, "editor": _EDITOR, "admin": _ADMIN, "owner": _OWNER}

@@ -1,9 +1,10 @@
 """Every error of the GraphQL API, in the shape of the REST problems.
 
 A refusal becomes a GraphQL error whose `extensions` carry what a program needs:
-`{code, status, errors: [{field, rule}], service?}`, the same code and status the REST route
-would answer with. Anything unexpected is logged with its traceback and leaves as `INTERNAL`,
-its message withheld: a client never sees a traceback or an exception's text.
+`{code, status, errors: [{field, rule}], service?, upgrade?: {planName}}`, the same code and
+status the REST route would answer with. Anything unexpected is logged with its traceback and
+leaves as `INTERNAL`, its message withheld: a client never sees a traceback or an exception's
+text.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ def problem_error(problem: Problem) -> GraphQLError:
     }
     if problem.service is not None:
         extensions["service"] = problem.service
+    if problem.upgrade:
+        extensions["upgrade"] = {"planName": problem.upgrade}
     return GraphQLError(problem.detail, extensions=extensions)
 
 

@@ -26,7 +26,7 @@ from strawberry.types.unset import UnsetType
 
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.api.problems import Problem
-from parley.gateway.graphql import campaign_fields, crm_fields
+from parley.gateway.graphql import billing_fields, campaign_fields, crm_fields
 from parley.gateway.graphql.context import GraphQLContext, bearer
 from parley.gateway.graphql.errors import MaskUnexpected
 from parley.gateway.graphql.mutations import Mutation
@@ -50,7 +50,9 @@ class _Schema(strawberry.Schema):
 
 def build_schema() -> strawberry.Schema:
     # Each area's fields live in their own module, under classes named Query and Mutation.
-    query = merge_types("Query", (Query, crm_fields.Query, campaign_fields.Query))
+    query = merge_types(
+        "Query", (Query, crm_fields.Query, campaign_fields.Query, billing_fields.Query)
+    )
     mutation = merge_types("Mutation", (Mutation, crm_fields.Mutation, campaign_fields.Mutation))
     return _Schema(
         query=query,
