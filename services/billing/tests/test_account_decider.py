@@ -211,3 +211,10 @@ def test_stripe_objects_are_read_as_the_pinned_api_version_shapes_them() -> None
         }
     }
     assert refs_of(session).organization_id == "org9"
+
+
+def test_a_past_due_subscription_heard_of_first_still_holds_its_plan() -> None:
+    late = decide(AccountState(), RegisterWorkspace("ws1", T0), stripe("past_due"))
+    assert late.account is not None
+    assert (late.account.plan, late.account.status) == ("pro", "past_due")
+    assert late.account.grace_until == T0 + GRACE

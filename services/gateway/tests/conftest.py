@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 import parley.gateway
 from parley.billing.app import build as build_billing
 from parley.billing.settings import BillingSettings
+from parley.billing.testing import FakeStripe
 from parley.crm.app import build as build_crm
 from parley.crm.settings import CrmSettings
 from parley.flow_engine.app import build as build_flow_engine
@@ -115,6 +116,7 @@ class System:
     fake: FakeCloudApi
     gateway: Service
     billing: Service
+    stripe: FakeStripe | None = None  # a module with WITH_FAKE_STRIPE = True gets one
 
 
 @dataclass
@@ -155,7 +157,25 @@ def billing_settings(urls: dict[str, str], **stripe: object) -> BillingSettings:
 
 
 @pytest.fixture(scope="module")
-async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
+async def system(
+    nats_url: str, database_url: str, request: pytest.FixtureRequest
+) -> AsyncIterator[System]:
+    port = free_port()
+    stripe_fake: FakeStripe | None = None
+    stripe: dict[str, object] = {}
+    if getattr(request.module, "WITH_FAKE_STRIPE", False):
+        # Stripe's webhooks go to the gateway's own route, as in production.
+        stripe_fake = FakeStripe(
+            webhook_url=f"http://127.0.0.1:{port}/webhooks/stripe",
+            webhook_secret=STRIPE_WEBHOOK_SECRET,
+        )
+        await stripe_fake.start()
+        stripe = {
+            "plan_catalog": str(getattr(request.module, "PLAN_CATALOG", TEST_PLANS)),
+            "stripe_api_key": stripe_fake.api_key,
+            "stripe_api_base": stripe_fake.base_url,
+            "stripe_webhook_secret": STRIPE_WEBHOOK_SECRET,
+        }
     number = phone_number_id()
     fake = FakeCloudApi(
         access_token=FAKE_TOKEN,
@@ -172,14 +192,13 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     )
     engine = FlowEngineSettings.model_validate({**urls, "health_port": free_port()})
     crm = CrmSettings.model_validate({**urls, "health_port": free_port()})
-    billing = await _running(build_billing(billing_settings(urls)))
+    billing = await _running(build_billing(billing_settings(urls, **stripe)))
     services = [
         await _running(build_messaging(messaging)),
         await _running(build_flow_engine(engine)),
         await _running(build_crm(crm)),
         billing,
     ]
-    port = free_port()
     gateway_settings = GatewaySettings.model_validate(
         {
             **urls,
@@ -193,12 +212,18 @@ async def system(nats_url: str, database_url: str) -> AsyncIterator[System]:
     gateway = await _running(build_gateway(gateway_settings))
     try:
         yield System(
-            api_url=f"http://127.0.0.1:{port}", fake=fake, gateway=gateway, billing=billing
+            api_url=f"http://127.0.0.1:{port}",
+            fake=fake,
+            gateway=gateway,
+            billing=billing,
+            stripe=stripe_fake,
         )
     finally:
         for service in (gateway, *reversed(services)):
             await _stopped(service)
         await fake.__aexit__(None, None, None)
+        if stripe_fake is not None:
+            await stripe_fake.stop()
 
 
 @pytest.fixture

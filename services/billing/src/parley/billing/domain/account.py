@@ -194,10 +194,21 @@ class AccountDecider:
                 }
             )
         if facts.status == "past_due":
-            if account.source != "stripe" or account.status not in (*PROVISIONED, "past_due"):
-                return base  # nothing paid was ever provisioned: nothing to hold
+            # A renewal failed: the subscription was paid for before (a first payment that fails
+            # is `incomplete`), so its plan holds until the grace period ends, even when this is
+            # the first billing hears of it (its earlier events still on the way).
             grace = account.grace_until or (command.at + self._grace)
-            return base.model_copy(update={"status": "past_due", "grace_until": grace})
+            if plan is None:
+                return base.model_copy(update={"status": "past_due", "grace_until": grace})
+            return base.model_copy(
+                update={
+                    "plan": plan.id,
+                    "status": "past_due",
+                    "source": "stripe",
+                    "anchor": facts.period_start or account.anchor,
+                    "grace_until": grace,
+                }
+            )
         # incomplete, paused: not paid for, and nothing to take away that was provisioned by it
         return base
 
