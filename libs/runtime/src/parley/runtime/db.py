@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 
 _SCHEMA = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 
@@ -41,3 +41,9 @@ async def ensure_schema(engine: AsyncEngine, schema: str) -> None:
         # (released at commit) makes the second wait and then find the schema.
         await conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:s))"), {"s": schema})
         await conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
+
+
+async def in_schema(conn: AsyncConnection, schema: str) -> AsyncConnection:
+    """The connection, with every schema-less table resolved in `schema`: a service's tables
+    carry no schema, so the same statements serve its own schema and a test's fresh one."""
+    return await conn.execution_options(schema_translate_map={None: schema})

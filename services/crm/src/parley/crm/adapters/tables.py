@@ -1,20 +1,16 @@
 """The crm read-model tables as SQLAlchemy Core sees them (the migrations create them).
 
 Tables carry no schema here: a connection is pointed at the service's schema with
-`in_schema`, so the same statements serve any schema (tests use a fresh one).
+`in_schema` (re-exported from parley.runtime.db), so the same statements serve any schema
+(tests use a fresh one).
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-
-async def in_schema(conn: AsyncConnection, schema: str) -> AsyncConnection:
-    """The connection, with every table of this module resolved in `schema`."""
-    return await conn.execution_options(schema_translate_map={None: schema})
-
+from parley.runtime.db import in_schema as in_schema  # re-exported for the handlers
 
 metadata = sa.MetaData()
 _TS = sa.DateTime(timezone=True)
