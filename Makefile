@@ -79,6 +79,7 @@ bench: install
 	$(BIN)/python bench/messaging.py
 	$(BIN)/python bench/gateway_ws.py
 	$(BIN)/python bench/campaign.py
+	$(BIN)/python bench/quotas.py
 
 # Regenerate the committed JSON Schemas after changing a contract.
 contracts: install
