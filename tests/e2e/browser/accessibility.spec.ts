@@ -25,6 +25,7 @@ const PAGES = [
   "settings/numbers",
   "settings/members",
   "settings/api-keys",
+  "settings/billing",
 ];
 
 let browser: Browser;

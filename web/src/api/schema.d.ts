@@ -1261,6 +1261,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan catalog: prices, limits and features */
+        get: operations["list_plans_api_v1_plans_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan, its period and status, the usage of every limit, and the catalog */
+        get: operations["billing_page_api_v1_workspaces__workspace_id__billing_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start buying a plan: the Stripe Checkout URL to send the browser to */
+        post: operations["checkout_api_v1_workspaces__workspace_id__billing_checkout_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe's billing portal (change plan, card, cancel): its URL */
+        post: operations["portal_api_v1_workspaces__workspace_id__billing_portal_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Invoices, newest first */
+        get: operations["invoices_api_v1_workspaces__workspace_id__billing_invoices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1538,6 +1623,53 @@ export interface components {
             page: "numbers" | "flows" | "executions" | "campaigns" | "onboarding";
             /** Id */
             id: string | null;
+        };
+        /** BillingPage */
+        BillingPage: {
+            /** Workspace Id */
+            workspace_id: string;
+            /** Organization Id */
+            organization_id: string;
+            plan: components["schemas"]["PlanRef"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "active" | "trialing" | "past_due" | "canceled";
+            /** Source */
+            source: string;
+            period: components["schemas"]["BillingPeriod"];
+            /** Cancel At Period End */
+            cancel_at_period_end: boolean;
+            /** Current Period End */
+            current_period_end: string | null;
+            /** Trial End */
+            trial_end: string | null;
+            /** Grace Until */
+            grace_until: string | null;
+            /** Stripe Enabled */
+            stripe_enabled: boolean;
+            /** Features */
+            features: string[];
+            /** Usage */
+            usage: components["schemas"]["UsageBar"][];
+            /** Warnings */
+            warnings: components["schemas"]["UsageWarning"][];
+            /** Plans */
+            plans: components["schemas"]["PlanView"][];
+        };
+        /** BillingPeriod */
+        BillingPeriod: {
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
         };
         /** ButtonPayloadTrigger */
         ButtonPayloadTrigger: {
@@ -1948,6 +2080,21 @@ export interface components {
              * Format: date-time
              */
             connected_at: string;
+        };
+        /** CheckoutRequest */
+        CheckoutRequest: {
+            /**
+             * Plan
+             * @description a plan id of the catalog, e.g. starter
+             */
+            plan: string;
+        };
+        /** CheckoutSession */
+        CheckoutSession: {
+            /** Url */
+            url: string;
+            /** Session Id */
+            session_id: string;
         };
         /**
          * CloudApiNumber
@@ -3205,6 +3352,43 @@ export interface components {
              */
             status: "pending" | "accepted" | "revoked" | "expired";
         };
+        /** InvoiceView */
+        InvoiceView: {
+            /** Invoice Id */
+            invoice_id: string;
+            /** Number */
+            number: string;
+            /** Status */
+            status: string;
+            /** Amount Due */
+            amount_due: number;
+            /** Amount Paid */
+            amount_paid: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Created
+             * Format: date-time
+             */
+            created: string;
+            /** Period Start */
+            period_start: string | null;
+            /** Period End */
+            period_end: string | null;
+            /** Hosted Invoice Url */
+            hosted_invoice_url: string;
+            /** Invoice Pdf */
+            invoice_pdf: string;
+        };
+        /** Invoices */
+        Invoices: {
+            /** Items */
+            items: components["schemas"]["InvoiceView"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Stripe Enabled */
+            stripe_enabled: boolean;
+        };
         /**
          * JumpNode
          * @description Continue at another node of this flow, or start another flow for the contact.
@@ -3648,6 +3832,61 @@ export interface components {
             items: components["schemas"]["Organization"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** PlanRef */
+        PlanRef: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+        };
+        /** PlanView */
+        PlanView: {
+            /** Plan Id */
+            plan_id: string;
+            /** Name */
+            name: string;
+            /** Rank */
+            rank: number;
+            /** Price Cents */
+            price_cents: number;
+            /** Currency */
+            currency: string;
+            /** Limits */
+            limits: {
+                [key: string]: number | null;
+            };
+            /**
+             * Pooled
+             * @default []
+             */
+            pooled: string[];
+            /**
+             * Features
+             * @default []
+             */
+            features: string[];
+            /**
+             * Trial Days
+             * @default 0
+             */
+            trial_days: number;
+            /** Purchasable */
+            purchasable: boolean;
+        };
+        /** Plans */
+        Plans: {
+            /** Version */
+            version: number;
+            /** Plans */
+            plans: components["schemas"]["PlanView"][];
+            /** Stripe Enabled */
+            stripe_enabled: boolean;
+        };
+        /** PortalSession */
+        PortalSession: {
+            /** Url */
+            url: string;
         };
         /** Position */
         Position: {
@@ -4268,6 +4507,43 @@ export interface components {
             set_fields?: {
                 [key: string]: string;
             };
+        };
+        /** UsageBar */
+        UsageBar: {
+            /** Metric */
+            metric: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "ws" | "org";
+            /** Used */
+            used: number | null;
+            /** Limit */
+            limit: number | null;
+            /** Percent */
+            percent: number | null;
+        };
+        /** UsageWarning */
+        UsageWarning: {
+            /** Metric */
+            metric: string;
+            /**
+             * Scope
+             * @enum {string}
+             */
+            scope: "ws" | "org";
+            /** Threshold */
+            threshold: number;
+            /** Used */
+            used: number;
+            /** Limit */
+            limit: number;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /** User */
         User: {
@@ -7479,6 +7755,161 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Dashboard"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_plans_api_v1_plans_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plans"];
+                };
+            };
+        };
+    };
+    billing_page_api_v1_workspaces__workspace_id__billing_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    checkout_api_v1_workspaces__workspace_id__billing_checkout_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    portal_api_v1_workspaces__workspace_id__billing_portal_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    invoices_api_v1_workspaces__workspace_id__billing_invoices_get: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoices"];
                 };
             };
             /** @description Validation Error */

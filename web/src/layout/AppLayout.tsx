@@ -30,6 +30,7 @@ import { Link, Outlet, useLocation, useNavigate } from "react-router";
 import { api } from "../api/client";
 import { useSession } from "../auth/session";
 import { useMe, useWorkspaceId } from "../state/workspace";
+import { UsageBanner } from "./UsageBanner";
 
 const NAV = [
   { to: "dashboard", label: "Dashboard", icon: IconLayoutDashboard },
@@ -130,6 +131,7 @@ export function AppLayout() {
         </ScrollArea>
       </AppShell.Navbar>
       <AppShell.Main>
+        <UsageBanner workspaceId={workspaceId} />
         <Outlet />
       </AppShell.Main>
     </AppShell>

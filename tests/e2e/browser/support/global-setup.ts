@@ -8,7 +8,10 @@ import type { TestProject } from "vitest/node";
 
 // Starts the whole system as `make run` does (`parley dev`: NATS, PostgreSQL and every service
 // as processes) on free ports, serving the built web app, once for all browser tests. With
-// PARLEY_E2E_URL set, the tests use that running system instead.
+// PARLEY_E2E_URL set, the tests use that running system instead. Payments go to the fake Stripe
+// (parley.billing.testing.fake_stripe, a real HTTP server with hosted checkout pages), started
+// first so the gateway's webhook address is known to it; a reused system may have no Stripe
+// (tests that pay skip when `GET /api/v1/plans` says `stripe_enabled: false`).
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -18,6 +21,10 @@ declare module "vitest" {
 
 export const REPO = resolve(import.meta.dirname, "../../../..");
 const PARLEY = join(REPO, ".venv/bin/parley");
+const PYTHON = join(REPO, ".venv/bin/python");
+// The fake's default API key; the webhook secret the gateway checks and billing checks again.
+export const STRIPE_API_KEY = "sk_test_fake";
+export const STRIPE_WEBHOOK_SECRET = "whsec_e2e";
 export const RESULTS = join(REPO, "web/test-results");
 
 function freePort(): Promise<number> {
@@ -58,6 +65,21 @@ async function until(what: string, check: () => Promise<boolean>, seconds: numbe
   throw new Error(`${what} not ready within ${seconds} s (log: ${RESULTS}/stack.log)`);
 }
 
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  child.kill("SIGTERM");
+  return new Promise<void>((done) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      done();
+    }, 15_000);
+    child.once("exit", () => {
+      clearTimeout(timer);
+      done();
+    });
+  });
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   mkdirSync(join(RESULTS, "screenshots"), { recursive: true });
   const existing = process.env.PARLEY_E2E_URL;
@@ -67,9 +89,40 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   // Outside any 0700 test root: PostgreSQL runs as another user when we are root.
   const data = mkdtempSync(join(tmpdir(), "parley-browser-"));
-  const [nats, pg, http, health] = [await freePort(), await freePort(), await freePort(), await freeRange(7)];
+  const [nats, pg, http, stripe, health] = [await freePort(), await freePort(), await freePort(), await freePort(), await freeRange(7)];
   const log = createWriteStream(join(RESULTS, "stack.log"));
-  const env: NodeJS.ProcessEnv = { ...process.env, HTTP_PORT: String(http) };
+  const stripeLog = createWriteStream(join(RESULTS, "fake-stripe.log"));
+  const stripeUrl = `http://127.0.0.1:${stripe}`;
+  const fake: ChildProcess = spawn(PYTHON, [
+    "-m",
+    "parley.billing.testing.fake_stripe",
+    "--port",
+    `${stripe}`,
+    "--api-key",
+    STRIPE_API_KEY,
+    "--webhook-url",
+    `http://127.0.0.1:${http}/webhooks/stripe`,
+    "--secret",
+    STRIPE_WEBHOOK_SECRET,
+  ]);
+  fake.stdout?.pipe(stripeLog);
+  fake.stderr?.pipe(stripeLog);
+  await until(
+    "fake Stripe",
+    async () => {
+      if (fake.exitCode !== null) throw new Error(`fake Stripe exited with ${fake.exitCode}`);
+      // Any answer (a 401 without a key) means it listens.
+      return (await fetch(`${stripeUrl}/v1/customers`)).status > 0;
+    },
+    30,
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HTTP_PORT: String(http),
+    STRIPE_API_KEY,
+    STRIPE_API_BASE: stripeUrl,
+    STRIPE_WEBHOOK_SECRET,
+  };
   delete env.NATS_URL;
   delete env.DATABASE_URL;
   const args = ["dev", "--data-dir", data, "--nats-port", `${nats}`, "--pg-port", `${pg}`];
@@ -89,17 +142,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   );
   project.provide("baseUrl", url);
   return async () => {
-    dev.kill("SIGTERM");
-    await new Promise<void>((done) => {
-      const timer = setTimeout(() => {
-        dev.kill("SIGKILL");
-        done();
-      }, 15_000);
-      dev.once("exit", () => {
-        clearTimeout(timer);
-        done();
-      });
-    });
+    await Promise.all([stop(dev), stop(fake)]);
     rmSync(data, { recursive: true, force: true });
   };
 }

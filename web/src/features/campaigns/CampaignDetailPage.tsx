@@ -1,14 +1,14 @@
 import { Alert, Anchor, Breadcrumbs, Button, Card, Code, Grid, Group, Modal, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { BarChart } from "@mantine/charts";
-import { notifications } from "@mantine/notifications";
 import { IconPencil, IconPlayerPause, IconPlayerPlay, IconX } from "@tabler/icons-react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { api, unwrap } from "../../api/client";
-import { describeError } from "../../api/problems";
+import { notifyError } from "../../components/notifyError";
 import { QueryState } from "../../components/PageState";
+import { usePlansHref } from "../../components/PlanLimitAlert";
 import { type May, usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
 import { describeFilter } from "../contacts/filters";
@@ -36,6 +36,7 @@ function Figure({ label, value }: { label: string; value: number }) {
 function Controls({ workspaceId, campaign, may }: { workspaceId: string; campaign: Campaign; may: May }) {
   const client = useQueryClient();
   const [confirmCancel, setConfirmCancel] = useState(false);
+  const plansHref = usePlansHref();
   const act = useMutation({
     mutationFn: async (action: Action) => {
       const params = { params: { path: { workspace_id: workspaceId, campaign_id: campaign.campaign_id } } };
@@ -48,7 +49,7 @@ function Controls({ workspaceId, campaign, may }: { workspaceId: string; campaig
       void client.invalidateQueries({ queryKey: campaignKeys.all(workspaceId) });
       setConfirmCancel(false);
     },
-    onError: (error) => notifications.show({ color: "red", title: "Not done", message: describeError(error) }),
+    onError: (error) => notifyError("Not done", error, plansHref),
   });
   const s = campaign.status;
   const write = may("campaigns:write");

@@ -1,6 +1,6 @@
 import { Stack, Tabs, Title } from "@mantine/core";
 import { useMediaQuery } from "@mantine/hooks";
-import { IconBuilding, IconDeviceMobile, IconKey, IconUsers } from "@tabler/icons-react";
+import { IconBuilding, IconCreditCard, IconDeviceMobile, IconKey, IconUsers } from "@tabler/icons-react";
 import { Outlet, useLocation, useNavigate } from "react-router";
 
 import { QueryState } from "../../components/PageState";
@@ -11,6 +11,7 @@ const TABS = [
   { value: "numbers", label: "Numbers", icon: IconDeviceMobile },
   { value: "members", label: "Members", icon: IconUsers },
   { value: "api-keys", label: "API keys", icon: IconKey },
+  { value: "billing", label: "Plan and billing", icon: IconCreditCard },
   { value: "workspace", label: "Workspace", icon: IconBuilding },
 ];
 

@@ -6,7 +6,8 @@ import { useCallback, useState } from "react";
 import { Link, useNavigate } from "react-router";
 
 import { api, unwrap } from "../../../api/client";
-import { ApiError, describeError } from "../../../api/problems";
+import { ApiError, describeError, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { Loading } from "../../../components/PageState";
 import { usePermissions } from "../../../state/permissions";
 import { useWorkspaceId } from "../../../state/workspace";
@@ -22,6 +23,7 @@ import { StepSchedule } from "./StepSchedule";
 const REVIEW = 4;
 
 function ProblemList({ error }: { error: unknown }) {
+  if (planRefusal(error)) return <PlanLimitAlert error={error} />;
   const list = error instanceof ApiError ? error.errors : [];
   return (
     <Alert color="red" title={error instanceof ApiError && error.code === "CAMPAIGN_BLOCKED" ? "Blocked" : "Not saved"} role="alert">

@@ -1,9 +1,23 @@
 import { Alert, Badge, Card, Group, List, SimpleGrid, Stack, Text, Title } from "@mantine/core";
 import { IconAlertTriangle, IconCircleCheck, IconInfoCircle } from "@tabler/icons-react";
 
+import { SeePlansLink } from "../../../components/PlanLimitAlert";
 import { formatTime } from "../../contacts/model";
 import type { DryRunReport } from "../model";
 import { formatDuration } from "../progress";
+
+// The plan's problems (over a limit now, or too few messages left this month for the audience)
+// point to the plans.
+const PLAN_PROBLEMS = ["PLAN_LIMIT_REACHED", "PLAN_FEATURE_MISSING", "MESSAGE_QUOTA_SHORT"];
+
+function PlanHint({ code }: { code: string }) {
+  return PLAN_PROBLEMS.includes(code) ? (
+    <>
+      {" "}
+      <SeePlansLink inheritColor />
+    </>
+  ) : null;
+}
 
 function Figure({ label, value, hint }: { label: string; value: string | number; hint?: string }) {
   return (
@@ -38,6 +52,7 @@ export function DryRunReportView({ report }: { report: DryRunReport }) {
             {blocking.map((p, i) => (
               <List.Item key={i}>
                 <b>{p.code}</b>: {p.message}
+                <PlanHint code={p.code} />
               </List.Item>
             ))}
           </List>
@@ -53,6 +68,7 @@ export function DryRunReportView({ report }: { report: DryRunReport }) {
             {warnings.map((p, i) => (
               <List.Item key={i}>
                 <b>{p.code}</b>: {p.message}
+                <PlanHint code={p.code} />
               </List.Item>
             ))}
           </List>

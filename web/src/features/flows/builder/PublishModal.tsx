@@ -3,7 +3,8 @@ import { notifications } from "@mantine/notifications";
 import { useMutation } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { ApiError, describeError } from "../../../api/problems";
+import { ApiError, describeError, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { publishFlow } from "../api";
 import { describeProblem } from "../model/problems";
 import type { FlowProblem } from "../model/types";
@@ -55,7 +56,8 @@ export function PublishModal({ opened, onClose, workspaceId, flowId, errors, flu
         )}
         <Textarea label="Version note" description={`What changed, for the version history (${note.length}/500)`} maxLength={500} autosize minRows={2}
           value={note} onChange={(e) => setNote(e.currentTarget.value)} data-autofocus />
-        {publish.error && (
+        {planRefusal(publish.error) && <PlanLimitAlert error={publish.error} title="Not published: your plan's limit" />}
+        {publish.error && !planRefusal(publish.error) && (
           <Alert color="red" title="Not published" role="alert">
             <Text size="sm">{describeError(publish.error)}</Text>
             {refused.length > 0 && <List size="xs">{refused.map((e, i) => <List.Item key={i}>{e.field}: {e.rule}</List.Item>)}</List>}

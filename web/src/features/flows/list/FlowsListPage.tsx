@@ -5,9 +5,10 @@ import { IconArchive, IconArchiveOff, IconCopy, IconDots, IconPencil, IconPlus, 
 import { useState } from "react";
 import { Link } from "react-router";
 
-import { describeError } from "../../../api/problems";
+import { notifyError } from "../../../components/notifyError";
 import type { FlowSummary } from "../../../api/types";
 import { EmptyState, ErrorState, Loading } from "../../../components/PageState";
+import { usePlansHref } from "../../../components/PlanLimitAlert";
 import { usePermissions } from "../../../state/permissions";
 import { useWorkspaceId } from "../../../state/workspace";
 import { useFlowAction, useFlowList } from "../api";
@@ -30,6 +31,7 @@ export function FlowsListPage() {
   const [debounced] = useDebouncedValue(search.trim(), 300);
   const list = useFlowList(workspaceId, view === "archived", debounced);
   const action = useFlowAction(workspaceId);
+  const plansHref = usePlansHref();
   const [creating, creatingHandlers] = useDisclosure();
   const [naming, setNaming] = useState<{ flow: FlowSummary; kind: "rename" | "duplicate" } | null>(null);
   const flows = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -39,7 +41,7 @@ export function FlowsListPage() {
       await action.mutateAsync(a);
       notifications.show({ color: "green", message: done });
     } catch (error) {
-      notifications.show({ color: "red", title: "Not changed", message: describeError(error) });
+      notifyError("Not changed", error, plansHref);
       throw error;
     }
   }

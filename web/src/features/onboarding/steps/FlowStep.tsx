@@ -2,7 +2,8 @@ import { Alert, Button, Card, Group, List, Loader, SimpleGrid, Stack, Text, Titl
 import { IconCheck } from "@tabler/icons-react";
 import { Link } from "react-router";
 
-import { ApiError, describeError } from "../../../api/problems";
+import { ApiError, describeError, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { FLOW_TEMPLATES } from "../../flows/templates";
 import { useCreateFlowFromTemplate } from "../mutations";
 import type { Progress } from "../progress";
@@ -41,7 +42,8 @@ export function FlowStep({
       <Text size="sm" c="dimmed">
         Pick a template: Parley creates the flow and publishes it, ready to answer. Edit it later in the builder.
       </Text>
-      {create.error && (
+      {planRefusal(create.error) && <PlanLimitAlert error={create.error} title="The flow was not published" />}
+      {create.error && !planRefusal(create.error) && (
         <Alert color="red" role="alert" title="The flow was not published">
           {describeError(create.error)}
           {create.error instanceof ApiError && create.error.errors.length > 0 && (

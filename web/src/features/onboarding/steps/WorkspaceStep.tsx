@@ -2,6 +2,7 @@ import { Button, Card, Divider, Group, Stack, Text, TextInput, Title } from "@ma
 import { useForm } from "@mantine/form";
 
 import { formErrors } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import type { components } from "../../../api/schema";
 import { useCreateWorkspace } from "../mutations";
 
@@ -65,6 +66,7 @@ export function WorkspaceStep({
                 Create workspace
               </Button>
             </Group>
+            <PlanLimitAlert error={create.error} title="No new workspace: your plan's limit" mt="sm" />
           </form>
         </>
       )}

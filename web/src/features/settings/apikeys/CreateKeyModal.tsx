@@ -3,7 +3,8 @@ import { useForm } from "@mantine/form";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState } from "react";
 
-import { ApiError, formErrors } from "../../../api/problems";
+import { ApiError, formErrors, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { CopyField } from "../shared/CopyField";
 import { grantableRoles, isRole, permissionGroups, permissionsOf, ROLE_LABELS, type RoleTable } from "../shared/roles";
 import { splitApiErrors } from "../shared/validation";
@@ -86,7 +87,8 @@ export function CreateKeyModal({
       ) : (
         <form onSubmit={submit} noValidate>
           <Stack>
-            {create.error instanceof ApiError && create.error.errors.length === 0 && (
+            <PlanLimitAlert error={create.error} />
+            {create.error instanceof ApiError && create.error.errors.length === 0 && !planRefusal(create.error) && (
               <Alert color="red" role="alert">
                 {create.error.message}
               </Alert>

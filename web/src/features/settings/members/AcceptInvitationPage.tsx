@@ -4,7 +4,8 @@ import { IconAlertTriangle, IconMailOpened } from "@tabler/icons-react";
 import { Link, useNavigate, useSearchParams } from "react-router";
 
 import { api, unwrap } from "../../../api/client";
-import { describeError } from "../../../api/problems";
+import { describeError, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { useMe } from "../../../state/workspace";
 
 /** `/invite?token=…`: the signed-in user joins the workspace they were invited to. */
@@ -38,7 +39,8 @@ export function AcceptInvitationPage() {
                 You were invited to a Parley workspace. Accept to join it as{" "}
                 <strong>{me.data?.user.email ?? "…"}</strong>; the invitation must be for this email address.
               </Text>
-              {accept.error !== null && (
+              {planRefusal(accept.error) && <PlanLimitAlert error={accept.error} title="Could not join: the workspace's plan is full" />}
+              {accept.error !== null && !planRefusal(accept.error) && (
                 <Alert color="red" icon={<IconAlertTriangle />} title="Could not join" role="alert">
                   {describeError(accept.error)}
                 </Alert>

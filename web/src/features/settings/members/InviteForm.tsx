@@ -1,7 +1,8 @@
 import { Alert, Button, Group, Select, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
 
-import { ApiError, formErrors } from "../../../api/problems";
+import { ApiError, formErrors, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { CopyField } from "../shared/CopyField";
 import { grantableRoles, ROLE_LABELS, type Role, type RoleTable } from "../shared/roles";
 import { isEmail, splitApiErrors } from "../shared/validation";
@@ -57,7 +58,8 @@ export function InviteForm({
             Invite
           </Button>
         </Group>
-        {invite.error instanceof ApiError && invite.error.errors.length === 0 && (
+        <PlanLimitAlert error={invite.error} mt="sm" />
+        {invite.error instanceof ApiError && invite.error.errors.length === 0 && !planRefusal(invite.error) && (
           <Alert color="red" mt="sm" role="alert">
             {invite.error.message}
           </Alert>

@@ -3,7 +3,8 @@ import { useForm } from "@mantine/form";
 import { IconAlertTriangle } from "@tabler/icons-react";
 import { useState } from "react";
 
-import { ApiError, formErrors } from "../../../api/problems";
+import { ApiError, formErrors, planRefusal } from "../../../api/problems";
+import { PlanLimitAlert } from "../../../components/PlanLimitAlert";
 import { cloudApiRules, MAX_RATE, MIN_RATE, splitApiErrors, type CloudApiValues } from "../shared/validation";
 import type { ChannelView } from "./health";
 import { useConnectCloudApi } from "./queries";
@@ -50,10 +51,12 @@ export function CloudApiConnectForm({
 }) {
   const connect = useConnectCloudApi(workspaceId);
   const [problem, setProblem] = useState<{ message: string; rules: string[] } | null>(null);
+  const [refused, setRefused] = useState<unknown>(null);
   const form = useForm<CloudApiValues>({ initialValues: EMPTY, validate: cloudApiRules });
 
   const submit = form.onSubmit(async (values) => {
     setProblem(null);
+    setRefused(null);
     try {
       const channel = await connect.mutateAsync({
         ...values,
@@ -64,6 +67,7 @@ export function CloudApiConnectForm({
       form.reset();
       onConnected(channel);
     } catch (error) {
+      if (planRefusal(error)) return setRefused(error);
       const { onFields, general } = splitApiErrors(formErrors(error), FIELDS);
       form.setErrors(onFields);
       const message = error instanceof ApiError ? error.message : String(error);
@@ -82,6 +86,7 @@ export function CloudApiConnectForm({
             Meta&apos;s guide
           </Anchor>
         </Text>
+        <PlanLimitAlert error={refused} title="Not connected: your plan's limit" />
         {problem && (
           <Alert color="red" icon={<IconAlertTriangle />} title={problem.message} role="alert">
             {problem.rules.length > 0 ? problem.rules.join("; ") : "Check the highlighted fields."}
