@@ -24,6 +24,7 @@ import sqlalchemy as sa
 import stripe
 from aiohttp import web
 from nats.aio.client import Client as NatsClient
+from nats.errors import NoRespondersError
 from nats.js.errors import BucketNotFoundError, KeyNotFoundError
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -116,12 +117,22 @@ async def billing(nats_url: str, database_url: str, nc: NatsClient) -> AsyncIter
         )
         task = asyncio.create_task(service.run())
         await eventually(lambda: service.phase == "running", timeout=30)
+        await eventually(lambda: answers(nc), timeout=10)  # its endpoints reached the server
         try:
             yield Billing(service, fake, nc)
         finally:
             service.stop()
             await asyncio.wait_for(task, 15)
     await runner.cleanup()
+
+
+async def answers(nc: NatsClient) -> bool:
+    envelope = Envelope.wrap(ListPlans(), workspace_id="probe")
+    try:
+        await nc.request(query_subject("billing", "list-plans"), envelope.to_bytes(), timeout=2)
+    except (NoRespondersError, TimeoutError):
+        return False
+    return True
 
 
 R = TypeVar("R", bound=Reply)

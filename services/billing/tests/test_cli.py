@@ -20,16 +20,19 @@ from parley.runtime.queries import query_subject
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
 
+from .test_billing_service import answers
+
 PARLEY = str(Path(sys.executable).with_name("parley"))
 
 
 @pytest.fixture
-async def billing(nats_url: str, database_url: str) -> AsyncIterator[Service]:
+async def billing(nats_url: str, database_url: str, nc: NatsClient) -> AsyncIterator[Service]:
     service = build(
         BillingSettings(nats_url=nats_url, database_url=database_url, health_port=free_port())
     )
     task = asyncio.create_task(service.run())
     await eventually(lambda: service.phase == "running", timeout=30)
+    await eventually(lambda: answers(nc), timeout=10)  # its endpoints reached the server
     yield service
     service.stop()
     await asyncio.wait_for(task, 15)
