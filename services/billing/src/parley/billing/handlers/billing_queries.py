@@ -30,6 +30,7 @@ from parley.billing.domain.account import (
 from parley.contracts.billing.accounts import AccountView
 from parley.contracts.billing.entitlements import (
     MONTHLY,
+    Scope,
     current_period,
     period_key,
     usage_subject,
@@ -91,11 +92,15 @@ class BillingQueries:
         now = datetime.now(UTC)
         start, end = current_period(account.anchor, now)
         period = period_key(start)
+        scopes: tuple[tuple[Scope, str], ...] = (
+            ("ws", workspace_id),
+            ("org", account.organization_id),
+        )
         figures = await asyncio.gather(
             *(
                 self._figure(scope, scope_id, metric, period, entitlements.limit(metric))
                 for metric in MONTHLY
-                for scope, scope_id in (("ws", workspace_id), ("org", account.organization_id))
+                for scope, scope_id in scopes
             )
         )
         return AccountReply(
@@ -186,12 +191,10 @@ class BillingQueries:
         account = await self._member_account(workspace_id, query.organization_id, query)
         if not account.stripe_customer:
             return InvoicePage(items=(), stripe_enabled=True)
-        try:
-            found, more = await self._stripe.invoices(
-                account.stripe_customer, query.limit, query.cursor
-            )
-        except StripeUnavailable:
-            raise  # the query kit answers 500; the gateway shows a 502 problem
+        # StripeUnavailable propagates: the query kit answers 500, the gateway a 502 problem.
+        found, more = await self._stripe.invoices(
+            account.stripe_customer, query.limit, query.cursor
+        )
         items = tuple(invoice_view(i) for i in found)
         next_cursor = items[-1].invoice_id if more and items else None
         return InvoicePage(items=items, next_cursor=next_cursor, stripe_enabled=True)
@@ -229,13 +232,11 @@ class BillingQueries:
         return customer
 
     async def _figure(
-        self, scope: str, scope_id: str, metric: str, period: str, limit: int | None
+        self, scope: Scope, scope_id: str, metric: str, period: str, limit: int | None
     ) -> UsageFigure:
-        subject = usage_subject("org" if scope == "org" else "ws", scope_id, metric, period)
+        subject = usage_subject(scope, scope_id, metric, period)
         used = await counters.value(self._nc.jetstream(), USAGE.name, subject)
-        return UsageFigure(
-            metric=metric, scope="org" if scope == "org" else "ws", used=used, limit=limit
-        )
+        return UsageFigure(metric=metric, scope=scope, used=used, limit=limit)
 
     async def _warnings(self, workspace_id: str, period: str) -> list[UsageWarning]:
         async with self._engine.connect() as raw:

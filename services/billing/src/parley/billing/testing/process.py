@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from parley.runtime.embedded import free_port
+from parley.runtime.testing.service_process import service_process
 
 
 @contextmanager
@@ -18,26 +16,5 @@ def billing_process(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m parley.billing` against the given servers; stopped (SIGTERM) on exit unless
     the test already ended it."""
-    environment = {
-        **os.environ,
-        "NATS_URL": nats_url,
-        "DATABASE_URL": database_url,
-        "HEALTH_PORT": str(free_port()),
-        "PARLEY_ENV": "development",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "WARNING",
-        **env,
-    }
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "parley.billing"],
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    with service_process("parley.billing", nats_url, database_url, log, **env) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(15)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from parley.runtime.embedded import free_port
+from parley.runtime.testing.service_process import service_process
 
 
 @contextmanager
@@ -17,27 +15,7 @@ def messaging_process(
     nats_url: str, database_url: str, api_base_url: str, log: Path, **env: str
 ) -> Iterator[subprocess.Popen[bytes]]:
     """`python -m parley.messaging` against the given servers; stopped (SIGTERM) on exit."""
-    environment = {
-        **os.environ,
-        "NATS_URL": nats_url,
-        "DATABASE_URL": database_url,
-        "HEALTH_PORT": str(free_port()),
-        "PARLEY_ENV": "development",
-        "LOG_FORMAT": "json",
-        "LOG_LEVEL": "WARNING",
-        "WHATSAPP_API_BASE_URL": api_base_url,
-        **env,
-    }
-    with log.open("ab") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "parley.messaging"],
-            env=environment,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    try:
+    with service_process(
+        "parley.messaging", nats_url, database_url, log, WHATSAPP_API_BASE_URL=api_base_url, **env
+    ) as process:
         yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(15)
