@@ -16,7 +16,8 @@ class LeadScraped(Event, wire_name="scraper.LeadScraped", version=1):
     job_id: str = Field(min_length=1, max_length=64)
     lead_id: str = Field(min_length=1, max_length=128)
     name: str = Field(default="", max_length=256)
-    phone: str = Field(default="", max_length=40)
+    phone: str = Field(default="", max_length=40)  # E.164 when the scraper could normalize it
+    email: str = Field(default="", max_length=320)
     website: str = Field(default="", max_length=500)
     address: str = Field(default="", max_length=500)
     category: str = Field(default="", max_length=200)
