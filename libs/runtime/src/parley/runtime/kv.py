@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import weakref
 from collections.abc import Callable
 
 from nats.aio.client import Client as NatsClient
@@ -11,6 +13,22 @@ from nats.js.errors import BucketNotFoundError, KeyNotFoundError, KeyWrongLastSe
 from nats.js.kv import KeyValue
 
 from parley.runtime.errors import TooMuchContention
+
+# The replicas a connection's new buckets get (STREAM_REPLICAS, set by the service once
+# connected), so that every component's bucket has it without each being told; keyed on the
+# connection because tests run several services, each its own connection, in one process.
+_REPLICAS: weakref.WeakKeyDictionary[NatsClient, int] = weakref.WeakKeyDictionary()
+
+
+def set_bucket_replicas(nc: NatsClient, replicas: int) -> None:
+    """Buckets created through `nc` from now on get at least `replicas` replicas."""
+    _REPLICAS[nc] = replicas
+
+
+def bucket_config(nc: NatsClient, config: KeyValueConfig) -> KeyValueConfig:
+    """`config` with the connection's replicas, unless it asks for more itself."""
+    replicas = max(config.replicas, _REPLICAS.get(nc, 1))
+    return config if replicas == config.replicas else dataclasses.replace(config, replicas=replicas)
 
 
 async def cas_update(
@@ -69,4 +87,4 @@ class LazyBucket:
         try:
             return await js.key_value(self._config.bucket)
         except BucketNotFoundError:
-            return await js.create_key_value(self._config)
+            return await js.create_key_value(bucket_config(self._nc, self._config))

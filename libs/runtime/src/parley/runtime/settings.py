@@ -47,7 +47,9 @@ class ServiceSettings(BaseSettings):
     @field_validator("nats_url")
     @classmethod
     def _nats_scheme(cls, value: str) -> str:
-        if not value.startswith(("nats://", "tls://")):
+        # A cluster's nodes may be listed, comma separated: each must be a NATS address.
+        parts = [part.strip() for part in value.split(",")]
+        if not all(part.startswith(("nats://", "tls://")) for part in parts):
             raise ValueError("must start with nats:// or tls://")
         return value
 

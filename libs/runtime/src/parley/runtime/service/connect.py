@@ -14,8 +14,15 @@ def new_client() -> NatsClient:
     return NatsClient()
 
 
+def servers(url: str) -> list[str]:
+    """NATS_URL may list a cluster's nodes, comma separated; nats-py wants them as a list (it
+    would read the whole string as one address)."""
+    return [part.strip() for part in url.split(",") if part.strip()]
+
+
 async def connect(nc: NatsClient, url: str, *, name: str) -> None:
-    """Connect, retrying without end: a service started before NATS waits for it, not-ready."""
+    """Connect, retrying without end: a service started before NATS waits for it, not-ready.
+    With several servers the client moves to another one when its server goes away."""
 
     async def on_error(exc: Exception) -> None:
         log.warning("nats error", error=str(exc) or type(exc).__name__)
@@ -28,7 +35,7 @@ async def connect(nc: NatsClient, url: str, *, name: str) -> None:
         log.info("nats reconnected", url=_url(nc))
 
     await nc.connect(
-        url,
+        servers(url),
         name=name,
         allow_reconnect=True,
         max_reconnect_attempts=-1,

@@ -28,10 +28,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.contracts.streams import owned_by
 from parley.contracts.system import HealthReport
+from parley.runtime import kv
 from parley.runtime.consumers import BatchHandler, Consumer, ConsumerSpec, Handler
 from parley.runtime.db import create_engine, ensure_schema, schema_name
 from parley.runtime.discovery import HEALTH_SUBJECT, health_queue_group
 from parley.runtime.health import HealthServer
+from parley.runtime.jetstream_metrics import JetStreamCollector
 from parley.runtime.logs import get_logger
 from parley.runtime.metrics import ConsumerMetrics, ServiceMetrics
 from parley.runtime.migrations import migrate
@@ -80,6 +82,7 @@ class Service:
         self.on_start: list[StartHook] = []
         self.on_stop: list[StopHook] = []
         self._stoppers: list[Callable[[], None]] = []  # of the running consumers and projections
+        self.consumer_specs: list[ConsumerSpec] = []  # whose backlog /metrics reports
         self.projections: list[ProjectionRunner] = []
         self.checks: dict[str, Check] = {
             "startup": self._startup_check,
@@ -108,6 +111,7 @@ class Service:
     ) -> None:
         """Run a durable consumer for the service's lifetime: started once the streams exist,
         stopped (after its in-flight message) before NATS is drained."""
+        self.consumer_specs.append(spec)
 
         async def start(service: Service) -> None:
             consumer = Consumer(
@@ -137,6 +141,7 @@ class Service:
             self.nc, self.engine, self.schema, projection, spec, metrics=self.consumer_metrics
         )
         self.projections.append(runner)
+        self.consumer_specs.append(spec)
 
         async def start(service: Service) -> None:
             task = asyncio.create_task(runner.run(), name=f"projection {projection.name}")
@@ -217,6 +222,7 @@ class Service:
         await connect.connect(self.nc, self.settings.nats_url, name=f"parley-{self.name}")
 
         await ensure_streams(self.js, self.streams, replicas=self.settings.stream_replicas)
+        kv.set_bucket_replicas(self.nc, self.settings.stream_replicas)
         if self.migrations is not None:
             await migrate(self.engine, self.migrations, self.schema)
         else:
@@ -228,6 +234,9 @@ class Service:
             await hook(self)
         for stop_hook in self.on_stop:
             undo.push_async_callback(self._step, "stop hook", stop_hook)
+        collector = JetStreamCollector(self.nc, self.metrics, self.consumer_specs)
+        collector.start()
+        undo.push_async_callback(self._step, "jetstream metrics", collector.stop)
         # Subscribed last, so it is the first thing stopped: no rebuild starts during a stop.
         admin = ProjectionAdmin(self.nc, self.name, self.instance_id, self.projections)
         await admin.start()
