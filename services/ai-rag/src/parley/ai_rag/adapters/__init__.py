@@ -1,0 +1,1 @@
+"""ai-rag adapters: Qdrant, embedders, answerers, the read model, the document bucket."""

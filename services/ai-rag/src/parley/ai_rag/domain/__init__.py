@@ -1,0 +1,1 @@
+"""Pure ai-rag domain: no I/O."""
