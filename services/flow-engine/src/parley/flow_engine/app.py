@@ -54,6 +54,7 @@ from parley.flow_engine.handlers.read_queries.executions import ExecutionQueries
 from parley.flow_engine.handlers.read_queries.flow_versions import FlowVersionQueries
 from parley.flow_engine.handlers.read_queries.flows import FlowQueries
 from parley.flow_engine.handlers.replay_queries import ExecutionReplayer
+from parley.flow_engine.metrics import FlowEngineMetrics
 from parley.flow_engine.settings import FlowEngineSettings
 from parley.runtime.outbound import OutboundPolicy
 from parley.runtime.quotas import Quotas
@@ -107,7 +108,7 @@ def build(settings: FlowEngineSettings | None = None) -> Service:
     outbound = OutboundPolicy(allow_private=service_settings.outbound_allow_private)
     holds = ContactIndex(service.nc, replicas=service_settings.stream_replicas)
     flows = PublishedFlows(service.engine, service.schema)
-    runner = ExecutionRunner(service.nc, holds)
+    runner = ExecutionRunner(service.nc, holds, FlowEngineMetrics(service.metrics))
     service.add_consumer(execution_inputs.CONSUMER, ExecutionInputs(runner).handle)
     service.add_consumer(
         execution_effects.CONSUMER, ExecutionEffects(service.nc, flows, quotas).handle

@@ -23,6 +23,7 @@ from parley.gateway.application.registration import WorkspaceRegistration
 from parley.gateway.application.services import IdentityServices
 from parley.gateway.http_server import HttpServer
 from parley.gateway.live import LiveFeed
+from parley.gateway.metrics import GatewayMetrics, RequestMetrics
 from parley.gateway.settings import GatewaySettings
 from parley.runtime.quotas import Quotas
 from parley.runtime.service import Service, run_service
@@ -91,7 +92,8 @@ async def _serve(service: Service, settings: GatewaySettings) -> None:
         quotas=quotas,
     )
     app = create_api(context, IdempotencyStore(service.engine, service.schema))
-    server = HttpServer(app, settings.http_host, settings.http_port)
+    metered = RequestMetrics(app, GatewayMetrics(service.metrics))
+    server = HttpServer(metered, settings.http_host, settings.http_port)
     await server.start()
     service.on_stop.append(server.stop)
 

@@ -73,7 +73,7 @@ def build(settings: MessagingSettings | None = None) -> Service:
     conversations = Conversations(nc)
     provider_ids = ProviderIds(nc)
     limits = RateLimits(nc, pair_burst=config.pair_burst)
-    pauses = NumberPauses(nc, channels)
+    pauses = NumberPauses(nc, channels, metrics)
     sandbox_store = SandboxStore(service.engine, service.schema)
     cloud_api = CloudApi(
         config.whatsapp_api_base_url,

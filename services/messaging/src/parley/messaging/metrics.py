@@ -35,3 +35,9 @@ class MessagingMetrics:
             ["workspace_id", "channel_id"],
             registry=registry,
         )
+        self.numbers_paused = Counter(
+            metrics.name("numbers_paused", "total"),
+            "Numbers paused after WhatsApp refused them at the account level, by error code.",
+            ["code"],
+            registry=registry,
+        )

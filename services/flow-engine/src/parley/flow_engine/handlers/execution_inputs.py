@@ -11,6 +11,7 @@ triggered execution directly rather than through one more hop of the stream.
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from typing import get_args
 
@@ -25,6 +26,7 @@ from parley.flow_engine.adapters.contact_index import ContactIndex, HoldKind
 from parley.flow_engine.domain.execution import Execution, ExecutionDecider, ExecutionRefused
 from parley.flow_engine.domain.execution.decide import ExecutionInput
 from parley.flow_engine.handlers.consumers import engine_consumer
+from parley.flow_engine.metrics import FlowEngineMetrics
 from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.logs import get_logger
 
@@ -53,16 +55,20 @@ def hold_of(state: Execution) -> tuple[HoldKind, datetime] | None:
 
 
 class ExecutionRunner:
-    def __init__(self, nc: NatsClient, holds: ContactIndex) -> None:
+    def __init__(
+        self, nc: NatsClient, holds: ContactIndex, metrics: FlowEngineMetrics | None = None
+    ) -> None:
         self._store = EventStore(nc, FLOW_ENGINE.name)
         self._holds = holds
         self._decider = ExecutionDecider()
+        self._metrics = metrics
 
     async def apply(
         self, workspace_id: str, execution_id: str, command: ExecutionInput, cause: Envelope
     ) -> None:
         """Decide `command` (carried by `cause`) on the execution, append, update its hold."""
         subject = event_subject("exec", workspace_id, execution_id)
+        started = time.perf_counter()
         try:
             outcome = await execute(self._store, subject, self._decider, command, cause=cause)
         except ExecutionRefused as refused:
@@ -75,6 +81,8 @@ class ExecutionRunner:
                 input=cause.type,
             )
             return
+        if self._metrics is not None:
+            self._metrics.applied(cause.type, time.perf_counter() - started, outcome.events)
         before, after = hold_of(outcome.before), hold_of(outcome.state)
         # Nothing decided may be the redelivery of an input whose append landed before a crash
         # and whose index update did not: set the index from the state then too.

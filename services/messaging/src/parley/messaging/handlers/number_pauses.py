@@ -13,15 +13,19 @@ from parley.contracts.messaging.channels import NumberPaused
 from parley.contracts.subjects import event_subject
 from parley.messaging.adapters.channel_store import ChannelStore
 from parley.messaging.domain.channels import ChannelRecord
+from parley.messaging.metrics import MessagingMetrics
 from parley.runtime.logs import get_logger
 
 log = get_logger("parley.messaging.pauses")
 
 
 class NumberPauses:
-    def __init__(self, nc: NatsClient, channels: ChannelStore) -> None:
+    def __init__(
+        self, nc: NatsClient, channels: ChannelStore, metrics: MessagingMetrics | None = None
+    ) -> None:
         self._nc = nc
         self._channels = channels
+        self._metrics = metrics
 
     async def pause(
         self, cause: Envelope | None, channel: ChannelRecord, code: str, reason: str, remedy: str
@@ -46,6 +50,8 @@ class NumberPauses:
             else Envelope.wrap(event, workspace_id=channel.workspace_id)
         )
         await self._nc.jetstream().publish(subject, envelope.to_bytes())
+        if self._metrics is not None:
+            self._metrics.numbers_paused.labels(code).inc()
         log.warning(
             "number paused",
             workspace_id=channel.workspace_id,
