@@ -46,6 +46,8 @@ VIEWER = {
     "campaigns:read",
     "analytics:read",
     "billing:read",
+    "knowledge:read",
+    "leads:read",
 }
 
 
@@ -62,6 +64,8 @@ def test_the_permission_table_is_exactly_the_specified_one() -> None:
         "segments:write",
         "fields:write",
         "campaigns:write",
+        "knowledge:manage",
+        "leads:manage",
     }
     # Admins start what reaches customers and forget what must be forgotten.
     admin = editor | {

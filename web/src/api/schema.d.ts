@@ -1346,6 +1346,200 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Knowledge bases, with their document counts */
+        get: operations["list_knowledge_bases_api_v1_workspaces__workspace_id__knowledge_bases_get"];
+        put?: never;
+        /** Create a knowledge base */
+        post: operations["create_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/ask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask the knowledge a question, as an AI node would */
+        post: operations["ask_api_v1_workspaces__workspace_id__knowledge_bases_ask_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A knowledge base */
+        get: operations["get_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__get"];
+        put?: never;
+        post?: never;
+        /** Delete a knowledge base and its documents */
+        delete: operations["delete_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__delete"];
+        options?: never;
+        head?: never;
+        /** Rename a knowledge base or change its description */
+        patch: operations["change_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__patch"];
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A knowledge base's documents, newest first */
+        get: operations["list_documents_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_get"];
+        put?: never;
+        /** Add a document (text, a URL or FAQ pairs) */
+        post: operations["add_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a document from a file (PDF, Markdown, HTML, text) */
+        post: operations["upload_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_upload_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/{doc_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A document and its indexed passages */
+        get: operations["get_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__get"];
+        /** Replace a document's content (a new revision, indexed again) */
+        put: operations["replace_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__put"];
+        post?: never;
+        /** Remove a document and its passages */
+        delete: operations["remove_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/{doc_id}/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Replace a document's content from a file (a new revision, indexed again) */
+        put: operations["replace_document_upload_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__upload_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/lead-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where leads can come from, and which are configured */
+        get: operations["list_sources_api_v1_workspaces__workspace_id__lead_sources_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/lead-jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lead-capture jobs, newest first */
+        get: operations["list_jobs_api_v1_workspaces__workspace_id__lead_jobs_get"];
+        put?: never;
+        /** Start a lead-capture job */
+        post: operations["start_job_api_v1_workspaces__workspace_id__lead_jobs_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/lead-jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A job, its progress and a page of its leads */
+        get: operations["get_job_api_v1_workspaces__workspace_id__lead_jobs__job_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/workspaces/{workspace_id}/lead-jobs/{job_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel a running job (its leads stay) */
+        post: operations["cancel_job_api_v1_workspaces__workspace_id__lead_jobs__job_id__cancel_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/roles": {
         parameters: {
             query?: never;
@@ -1540,6 +1734,26 @@ export interface components {
              * @default 3
              */
             max_attempts: number;
+        };
+        /**
+         * Answer
+         * @description The knowledge's answer to a question, with what it was made from.
+         */
+        Answer: {
+            /** Answer */
+            answer: string;
+            /** No Answer */
+            no_answer: boolean;
+            /** Passages */
+            passages: components["schemas"]["Passage"][];
+            /** Cited */
+            cited: number[];
+            /** Model */
+            model: string;
+            /** Prompt Tokens */
+            prompt_tokens: number;
+            /** Completion Tokens */
+            completion_tokens: number;
         };
         /** AnyInboundTrigger */
         AnyInboundTrigger: {
@@ -2563,6 +2777,112 @@ export interface components {
             /** Replayed Status */
             replayed_status: string;
         };
+        /** DocumentDetail */
+        DocumentDetail: {
+            document: components["schemas"]["DocumentView"];
+            /** Passages */
+            passages: components["schemas"]["Passage"][];
+        };
+        /**
+         * DocumentInput
+         * @description A document given inline: `text` for text, markdown and html; `url` for url (fetched by
+         *     ai-rag, public addresses only); `faq` for faq (one passage per pair).
+         */
+        DocumentInput: {
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "text" | "markdown" | "html" | "url" | "faq";
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /**
+             * Url
+             * @default
+             */
+            url: string;
+            /**
+             * Faq
+             * @default []
+             */
+            faq: components["schemas"]["FaqPair"][];
+        };
+        /** DocumentPage */
+        DocumentPage: {
+            /** Items */
+            items: components["schemas"]["DocumentView"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** DocumentView */
+        DocumentView: {
+            /** Document Id */
+            document_id: string;
+            /** Knowledge Base Id */
+            knowledge_base_id: string;
+            /**
+             * Format
+             * @enum {string}
+             */
+            format: "text" | "markdown" | "html" | "pdf" | "url" | "faq";
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Source Url
+             * @default
+             */
+            source_url: string;
+            /** Revision */
+            revision: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "indexing" | "indexed" | "failed";
+            /**
+             * Chunks
+             * @default 0
+             */
+            chunks: number;
+            /**
+             * Size Bytes
+             * @default 0
+             */
+            size_bytes: number;
+            /**
+             * Embedder
+             * @default
+             */
+            embedder: string;
+            /**
+             * Error
+             * @default
+             */
+            error: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Indexed At */
+            indexed_at?: string | null;
+        };
         /** DraftChange */
         DraftChange: {
             graph: components["schemas"]["FlowGraph"];
@@ -2782,6 +3102,13 @@ export interface components {
             code: string;
             /** Count */
             count: number;
+        };
+        /** FaqPair */
+        FaqPair: {
+            /** Question */
+            question: string;
+            /** Answer */
+            answer: string;
         };
         /** FieldChangeResult */
         FieldChangeResult: {
@@ -3389,6 +3716,142 @@ export interface components {
             /** Stripe Enabled */
             stripe_enabled: boolean;
         };
+        /** JobCounts */
+        JobCounts: {
+            /**
+             * Found
+             * @default 0
+             */
+            found: number;
+            /**
+             * Leads
+             * @default 0
+             */
+            leads: number;
+            /**
+             * Duplicates
+             * @default 0
+             */
+            duplicates: number;
+            /**
+             * Without Phone
+             * @default 0
+             */
+            without_phone: number;
+            /**
+             * Pages
+             * @default 0
+             */
+            pages: number;
+            /**
+             * Errors
+             * @default 0
+             */
+            errors: number;
+        };
+        /** JobDetail */
+        JobDetail: {
+            job: components["schemas"]["JobView"];
+            /** Leads */
+            leads: components["schemas"]["LeadView"][];
+            /** Next Leads Cursor */
+            next_leads_cursor: string | null;
+        };
+        /** JobInput */
+        JobInput: {
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "google_places" | "instagram" | "website";
+            /**
+             * Query
+             * @description google_places: what to search; instagram: usernames, comma separated; website: the sites' URLs, comma or newline separated
+             */
+            query: string;
+            /**
+             * Location
+             * @default
+             */
+            location: string;
+            /**
+             * Country
+             * @description region of national numbers
+             * @default
+             */
+            country: string;
+            /**
+             * Limit
+             * @description leads to find at most
+             * @default 50
+             */
+            limit: number;
+            /**
+             * Tags
+             * @description given to every lead's contact
+             * @default []
+             */
+            tags: string[];
+        };
+        /** JobPage */
+        JobPage: {
+            /** Items */
+            items: components["schemas"]["JobView"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** JobView */
+        JobView: {
+            /** Job Id */
+            job_id: string;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "google_places" | "instagram" | "website";
+            /** Query */
+            query: string;
+            /**
+             * Location
+             * @default
+             */
+            location: string;
+            /** Limit */
+            limit: number;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "running" | "completed" | "cancelled" | "failed" | "limited";
+            counts: components["schemas"]["JobCounts"];
+            /**
+             * Message
+             * @default
+             */
+            message: string;
+            /**
+             * Reason
+             * @default
+             */
+            reason: string;
+            /**
+             * Requested By
+             * @default
+             */
+            requested_by: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Finished At */
+            finished_at?: string | null;
+        };
         /**
          * JumpNode
          * @description Continue at another node of this flow, or start another flow for the contact.
@@ -3463,6 +3926,79 @@ export interface components {
              */
             extra_keywords: string[];
         };
+        /** KnowledgeBaseInput */
+        KnowledgeBaseInput: {
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+        };
+        /** KnowledgeBasePage */
+        KnowledgeBasePage: {
+            /** Items */
+            items: components["schemas"]["KnowledgeBaseView"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** KnowledgeBasePatch */
+        KnowledgeBasePatch: {
+            /** Name */
+            name?: string | null;
+            /** Description */
+            description?: string | null;
+        };
+        /** KnowledgeBaseView */
+        KnowledgeBaseView: {
+            /** Knowledge Base Id */
+            knowledge_base_id: string;
+            /** Name */
+            name: string;
+            /**
+             * Description
+             * @default
+             */
+            description: string;
+            /** Embedder */
+            embedder: string;
+            /**
+             * Documents
+             * @default 0
+             */
+            documents: number;
+            /**
+             * Indexed
+             * @default 0
+             */
+            indexed: number;
+            /**
+             * Indexing
+             * @default 0
+             */
+            indexing: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Chunks
+             * @default 0
+             */
+            chunks: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
         /**
          * LastInboundCondition
          * @description `within_days`: the last inbound message is at or after `now - days`; `not_within_days`:
@@ -3481,6 +4017,53 @@ export interface components {
             op: "within_days" | "not_within_days" | "never";
             /** Days */
             days?: number | null;
+        };
+        /** LeadView */
+        LeadView: {
+            /** Lead Id */
+            lead_id: string;
+            /** Job Id */
+            job_id: string;
+            /**
+             * Name
+             * @default
+             */
+            name: string;
+            /**
+             * Phone
+             * @default
+             */
+            phone: string;
+            /**
+             * Email
+             * @default
+             */
+            email: string;
+            /**
+             * Website
+             * @default
+             */
+            website: string;
+            /**
+             * Address
+             * @default
+             */
+            address: string;
+            /**
+             * Category
+             * @default
+             */
+            category: string;
+            /**
+             * Provider
+             * @default
+             */
+            provider: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
         };
         /**
          * LifecycleCondition
@@ -3833,6 +4416,44 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /**
+         * Passage
+         * @description A retrieved chunk of a document, as an answer cites it and an execution records it.
+         */
+        Passage: {
+            /** Document Id */
+            document_id: string;
+            /**
+             * Knowledge Base Id
+             * @default
+             */
+            knowledge_base_id: string;
+            /**
+             * Title
+             * @default
+             */
+            title: string;
+            /**
+             * Heading
+             * @default
+             */
+            heading: string;
+            /**
+             * Chunk
+             * @default 0
+             */
+            chunk: number;
+            /**
+             * Text
+             * @default
+             */
+            text: string;
+            /**
+             * Score
+             * @default 0
+             */
+            score: number;
+        };
         /** PlanRef */
         PlanRef: {
             /** Id */
@@ -3943,6 +4564,17 @@ export interface components {
              * @default
              */
             note: string;
+        };
+        /** Question */
+        Question: {
+            /** Question */
+            question: string;
+            /**
+             * Knowledge Base Id
+             * @description empty: every knowledge base of the workspace
+             * @default
+             */
+            knowledge_base_id: string;
         };
         /** Refresh */
         Refresh: {
@@ -4266,6 +4898,26 @@ export interface components {
             organization: components["schemas"]["Organization"];
             workspace: components["schemas"]["Workspace"];
             tokens: components["schemas"]["TokenPair"];
+        };
+        /** SourceList */
+        SourceList: {
+            /** Sources */
+            sources: components["schemas"]["SourceView"][];
+        };
+        /** SourceView */
+        SourceView: {
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "google_places" | "instagram" | "website";
+            /** Configured */
+            configured: boolean;
+            /**
+             * Hint
+             * @default
+             */
+            hint: string;
         };
         /** SplitBranch */
         SplitBranch: {
@@ -7910,6 +8562,677 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Invoices"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_knowledge_bases_api_v1_workspaces__workspace_id__knowledge_bases_get: {
+        parameters: {
+            query?: {
+                /** @description items per page */
+                limit?: number;
+                /** @description the last page's next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBasePage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBaseInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    ask_api_v1_workspaces__workspace_id__knowledge_bases_ask_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Question"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Answer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    change_knowledge_base_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["KnowledgeBasePatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KnowledgeBaseView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_documents_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_get: {
+        parameters: {
+            query?: {
+                /** @description only these */
+                status?: ("indexing" | "indexed" | "failed") | null;
+                /** @description items per page */
+                limit?: number;
+                /** @description the last page's next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    add_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents_upload_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description a .pdf, .md, .html or .txt file
+                     */
+                    file: string;
+                    title?: string;
+                    /**
+                     * @description inferred from the file name or type when omitted
+                     * @enum {string}
+                     */
+                    format?: "text" | "markdown" | "html" | "pdf";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__get: {
+        parameters: {
+            query?: {
+                /** @description passages to show */
+                passages?: number;
+            };
+            header?: never;
+            path: {
+                kb_id: string;
+                doc_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                doc_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DocumentInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    remove_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                doc_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    replace_document_upload_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__upload_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kb_id: string;
+                doc_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description a .pdf, .md, .html or .txt file
+                     */
+                    file: string;
+                    title?: string;
+                    /**
+                     * @description inferred from the file name or type when omitted
+                     * @enum {string}
+                     */
+                    format?: "text" | "markdown" | "html" | "pdf";
+                };
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DocumentView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_sources_api_v1_workspaces__workspace_id__lead_sources_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SourceList"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_jobs_api_v1_workspaces__workspace_id__lead_jobs_get: {
+        parameters: {
+            query?: {
+                /** @description only these */
+                status?: ("running" | "completed" | "cancelled" | "failed" | "limited") | null;
+                /** @description items per page */
+                limit?: number;
+                /** @description the last page's next_cursor */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    start_job_api_v1_workspaces__workspace_id__lead_jobs_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["JobInput"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_job_api_v1_workspaces__workspace_id__lead_jobs__job_id__get: {
+        parameters: {
+            query?: {
+                /** @description leads per page */
+                leads_limit?: number;
+                /** @description next_leads_cursor */
+                leads_cursor?: string;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobDetail"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    cancel_job_api_v1_workspaces__workspace_id__lead_jobs__job_id__cancel_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+                /** @description the workspace's id */
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobView"];
                 };
             };
             /** @description Validation Error */

@@ -28,6 +28,9 @@ class GatewaySettings(ServiceSettings):
     # A contact import's CSV upload has its own limit (streamed to the object store, never held
     # in memory); over it: 413.
     max_import_bytes: int = Field(default=50 * 1_048_576, ge=1024, le=1024 * 1_048_576)
+    # A knowledge-base document's upload (PDF, Markdown, HTML, text), streamed to the object
+    # store the same way; over it: 413. No more than ai-rag's MAX_DOCUMENT_BYTES, which it indexes.
+    max_document_bytes: int = Field(default=20_000_000, ge=1024, le=1024 * 1_048_576)
     # Requests per minute, per client address and per API key; over it: 429 with Retry-After.
     rate_limit_per_ip: int = Field(default=1200, ge=1)
     rate_limit_per_api_key: int = Field(default=6000, ge=1)

@@ -74,8 +74,21 @@ class _StreamReader:
 
 
 class ImportFiles:
-    def __init__(self, nc: NatsClient) -> None:
+    """Uploads into one bucket: the contact imports' by default; the knowledge bases' documents
+    (`DOCUMENTS_BUCKET`, kept until removed: ai-rag reads them again to re-index) otherwise."""
+
+    def __init__(
+        self,
+        nc: NatsClient,
+        *,
+        bucket: str = IMPORTS_BUCKET,
+        description: str = BUCKET_DESCRIPTION,
+        ttl_seconds: float | None = FILE_TTL_SECONDS,
+    ) -> None:
         self._nc = nc
+        self._name = bucket
+        self._description = description
+        self._ttl = ttl_seconds
         self._bucket: ObjectStore | None = None
 
     async def store(self, name: str, parts: AsyncIterable[bytes], *, max_bytes: int) -> int:
@@ -87,19 +100,20 @@ class ImportFiles:
         return int(info.size or 0)
 
     async def delete(self, name: str) -> None:
-        """Forget a file crm will never read (its import was refused)."""
+        """Forget a file nobody will read (its import or document was refused)."""
         with contextlib.suppress(NotFoundError):
             await (await self._store()).delete(name)
 
     async def _store(self) -> ObjectStore:
-        # Created by whoever comes first, crm or the gateway, with the same configuration.
+        # Created by whoever comes first, the owning service or the gateway, with the same
+        # configuration.
         if self._bucket is None:
             js = self._nc.jetstream()
             try:
-                self._bucket = await js.object_store(IMPORTS_BUCKET)
+                self._bucket = await js.object_store(self._name)
             except BucketNotFoundError:
                 config = ObjectStoreConfig(
-                    bucket=IMPORTS_BUCKET, description=BUCKET_DESCRIPTION, ttl=FILE_TTL_SECONDS
+                    bucket=self._name, description=self._description, ttl=self._ttl
                 )
-                self._bucket = await js.create_object_store(IMPORTS_BUCKET, config=config)
+                self._bucket = await js.create_object_store(self._name, config=config)
         return self._bucket

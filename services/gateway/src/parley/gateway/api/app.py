@@ -29,6 +29,8 @@ from parley.gateway.api.routes import (
     executions,
     flows,
     imports,
+    knowledge,
+    lead_jobs,
     live,
     roles,
     segments,
@@ -41,8 +43,15 @@ from parley.gateway.graphql import graphql_router
 API_PREFIX = "/api/v1"
 # The contact import's upload streams its body to the object store, with its own size limit.
 IMPORT_UPLOAD = re.compile(rf"^{API_PREFIX}/workspaces/[^/]+/imports/?$")
+# A document's file (new, or a document's next revision): multipart, with a limit of its own.
+DOCUMENT_UPLOAD = re.compile(
+    rf"^{API_PREFIX}/workspaces/[^/]+/knowledge-bases/[^/]+/documents/(upload|[^/]+/upload)/?$"
+)
+# The multipart envelope around a document's file (boundaries, part headers, title, format).
+MULTIPART_OVERHEAD = 64 * 1024
 DESCRIPTION = """Parley's public API: identity and workspaces, flows, executions, WhatsApp
-numbers and the sandbox, contacts, segments, imports and campaigns, plans and billing.
+numbers and the sandbox, contacts, segments, imports and campaigns, plans and billing,
+knowledge bases and lead capture.
 Authenticate with `Authorization: Bearer <access token or API key>`. Errors are RFC 9457
 problem details naming the field and the rule. Lists are cursor-paginated (`limit`, `cursor` →
 `next_cursor`). Send `Idempotency-Key` on a POST to make a retry safe."""
@@ -74,6 +83,8 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         campaigns,
         dashboard,
         billing,
+        knowledge,
+        lead_jobs,
         roles,
     ):
         api.include_router(module.router)
@@ -88,14 +99,17 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         Idempotency,
         store=idempotency,
         scope_of=context.authenticator.idempotency_scope,
-        uploads=[IMPORT_UPLOAD],
+        uploads=[IMPORT_UPLOAD, DOCUMENT_UPLOAD],
     )
-    app.add_middleware(TextGuard, uploads=[IMPORT_UPLOAD])
+    app.add_middleware(TextGuard, uploads=[IMPORT_UPLOAD, DOCUMENT_UPLOAD])
     app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
-        uploads=[(IMPORT_UPLOAD, settings.max_import_bytes)],
+        uploads=[
+            (IMPORT_UPLOAD, settings.max_import_bytes),
+            (DOCUMENT_UPLOAD, settings.max_document_bytes + MULTIPART_OVERHEAD),
+        ],
     )
     if settings.cors_origins:
         app.add_middleware(

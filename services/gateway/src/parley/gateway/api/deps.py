@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from parley.contracts.ai.knowledge import DOCUMENTS_BUCKET
 from parley.gateway.adapters.import_files import ImportFiles
 from parley.gateway.api.context import GatewayContext
 from parley.gateway.application.billing import Billing
@@ -17,6 +18,8 @@ from parley.gateway.application.executions import Executions
 from parley.gateway.application.flows import Flows
 from parley.gateway.application.identity import Identity
 from parley.gateway.application.imports import Imports
+from parley.gateway.application.knowledge import Knowledge
+from parley.gateway.application.lead_jobs import LeadJobs
 from parley.gateway.application.segments import Segments
 from parley.gateway.application.services import IdentityServices
 
@@ -72,6 +75,31 @@ def billing_of(context: GatewayContext) -> Billing:
     return Billing(context.services, context.identity.organizations)
 
 
+def knowledge_of(context: GatewayContext) -> Knowledge:
+    # Kept until removed: ai-rag reads a document's file again to re-index it.
+    files = ImportFiles(
+        context.nc,
+        bucket=DOCUMENTS_BUCKET,
+        description="Knowledge-base documents (uploads and text)",
+        ttl_seconds=None,
+    )
+    return Knowledge(
+        context.services, files, context.quotas, max_bytes=context.settings.max_document_bytes
+    )
+
+
+def lead_jobs_of(context: GatewayContext) -> LeadJobs:
+    return LeadJobs(context.services, context.quotas)
+
+
+def _knowledge(context: Context) -> Knowledge:
+    return knowledge_of(context)
+
+
+def _lead_jobs(context: Context) -> LeadJobs:
+    return lead_jobs_of(context)
+
+
 def _billing(context: Context) -> Billing:
     return billing_of(context)
 
@@ -102,3 +130,5 @@ SegmentsApi = Annotated[Segments, Depends(_segments)]
 ImportsApi = Annotated[Imports, Depends(_imports)]
 CampaignsApi = Annotated[Campaigns, Depends(_campaigns)]
 BillingApi = Annotated[Billing, Depends(_billing)]
+KnowledgeApi = Annotated[Knowledge, Depends(_knowledge)]
+LeadJobsApi = Annotated[LeadJobs, Depends(_lead_jobs)]

@@ -23,6 +23,8 @@ _SECURITY_HEADERS = [
 # The API answers JSON only; the docs page needs its own scripts, so it gets a looser policy.
 _API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 _DOCS_PATHS = ("/api/docs", "/graphql")
+# The methods an upload route (a CSV import, a document's file or its replacement) takes.
+UPLOAD_METHODS = ("POST", "PUT")
 
 
 async def send_problem(send: Send, problem: Problem) -> None:
@@ -111,7 +113,7 @@ class BodyLimit:
                 await send_problem(send, self._too_large(limit))
 
     def _limit(self, scope: Scope) -> int:
-        if scope["method"] == "POST":
+        if scope["method"] in UPLOAD_METHODS:
             for pattern, limit in self.uploads:
                 if pattern.match(scope["path"]):
                     return limit
@@ -184,7 +186,7 @@ class TextGuard:
         if scope["type"] != "http" or scope["path"].startswith("/webhooks/"):
             await self.app(scope, receive, send)
             return
-        if scope["method"] == "POST" and any(p.match(scope["path"]) for p in self.uploads):
+        if scope["method"] in UPLOAD_METHODS and any(p.match(scope["path"]) for p in self.uploads):
             await self.app(scope, receive, send)
             return
         if "\x00" in scope["path"] or b"%00" in scope.get("query_string", b""):

@@ -14,6 +14,11 @@ or cancelling a campaign only stops sends, so an editor may. Everyone sees the d
 (`analytics:read`: figures of messages, executions and numbers) and the plan with its usage
 and limits (`billing:read`); only owners buy, change or look at the bills (`billing:manage`:
 checkout, the billing portal, invoices).
+
+Knowledge bases and lead capture: everyone reads them and asks the knowledge a question
+(`knowledge:read`, `leads:read`); those who build flows and shape the CRM add, replace and
+remove documents and start or cancel lead-capture jobs (`knowledge:manage`, `leads:manage`:
+editors and above), as they import contacts.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ _VIEWER = frozenset(
         "campaigns:read",
         "analytics:read",
         "billing:read",
+        "knowledge:read",
+        "leads:read",
     }
 )
 _AGENT = _VIEWER | {"executions:operate", "sandbox:use", "contacts:write"}
@@ -49,6 +56,8 @@ _EDITOR = _AGENT | {
     "segments:write",
     "fields:write",
     "campaigns:write",
+    "knowledge:manage",
+    "leads:manage",
 }
 _ADMIN = _EDITOR | {
     "channels:write",
