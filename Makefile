@@ -10,7 +10,7 @@ DISTS := libs/contracts libs/runtime $(wildcard services/*)
 STAMP := $(VENV)/.installed
 PY_SOURCES := libs services tests bench
 
-.PHONY: install run test test-bulk test-fast test-web test-browser lint lint-web fmt bench lock contracts clean web chromium
+.PHONY: install run test test-bulk test-fast test-web test-browser lint lint-web fmt bench lock contracts clean web chromium nginx
 
 install: $(STAMP)
 
@@ -36,6 +36,11 @@ web: $(WEB_STAMP)
 chromium:
 	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 
+# The deployment checks (tests/deploy) run `nginx -t` on deploy/nginx and proxy through Debian's
+# nginx to a running gateway.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
+
 run: install web
 	$(BIN)/parley dev
 
@@ -51,7 +56,7 @@ fmt: install
 	$(BIN)/ruff format $(PY_SOURCES)
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 
-test: lint test-web
+test: lint test-web nginx
 	$(BIN)/pytest -q -m "not bulk"
 	$(MAKE) --no-print-directory test-browser
 
