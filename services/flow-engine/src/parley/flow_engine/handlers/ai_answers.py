@@ -1,6 +1,9 @@
 """ai-rag's answers to the questions AI nodes asked become inputs of their executions.
 
-QuestionAnswered with text takes the node's `answered` port, with an empty answer `no_answer`;
+QuestionAnswered with text takes the node's `answered` port, with an empty answer `no_answer`.
+Its whole result goes into the input, and so into the execution's ExternalCallAnswered: the
+question, the passages retrieved, the answer and its sources, the model and its token counts.
+A replay reads the answer back from there and never asks ai-rag (or a model) again.
 QuestionFailed is a failed attempt, retried if ai-rag says it may help (busy, timeout); the
 `ai_answers` unit the attempt took (execution_effects) is given back, since nothing was answered.
 """
@@ -43,6 +46,11 @@ class AiAnswers:
                 result={
                     "answer": event.answer,
                     "sources": [s.model_dump(mode="json") for s in event.sources],
+                    "question": event.question,
+                    "passages": [p.model_dump(mode="json") for p in event.passages],
+                    "model": event.model,
+                    "prompt_tokens": event.prompt_tokens,
+                    "completion_tokens": event.completion_tokens,
                 },
                 at=event.at,
             )
