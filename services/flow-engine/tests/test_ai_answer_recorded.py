@@ -13,6 +13,7 @@ from parley.contracts.ai.events import AnswerSource, QuestionAnswered
 from parley.contracts.ai.knowledge import Passage
 from parley.contracts.envelope import Envelope
 from parley.contracts.executions.events import ExternalCallAnswered
+from parley.contracts.executions.inputs import DeliverExternalAnswer
 from parley.contracts.executions.queries import ExecutionReplay, GetExecutionReplay
 from parley.contracts.streams import AI, FLOW_ENGINE, MESSAGING
 from parley.flow_engine.domain.execution.replay import recorded_inputs
@@ -79,8 +80,8 @@ async def test_the_whole_answer_is_recorded_and_the_replay_reads_it_back(
 
     # The replay's inputs carry the recorded answer: nothing to ask ai-rag for.
     inputs = recorded_inputs([e.message for e in log])
-    answers = [i for i in inputs if type(i).__name__ == "DeliverExternalAnswer"]
-    assert [a.result["answer"] for a in answers] == ["We open at 8. [1]"]  # type: ignore[attr-defined]
+    answers = [i for i in inputs if isinstance(i, DeliverExternalAnswer)]
+    assert [a.result["answer"] for a in answers] == ["We open at 8. [1]"]
 
     query = Envelope.wrap(GetExecutionReplay(execution_id=execution_id), workspace_id=ws)
 
