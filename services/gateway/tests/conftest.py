@@ -1,6 +1,11 @@
 """Fixtures of the gateway tests: the identity layer over a freshly migrated schema of the real
 (embedded) PostgreSQL, a clock the test moves, and cheap argon2 parameters; and the running
-system (messaging, flow-engine, crm, billing and the gateway) the HTTP tests drive."""
+system (messaging, flow-engine, crm, billing and the gateway) the HTTP tests drive.
+
+A test module opts into more of the system with module attributes, so the others do not wait
+for what they never use: WITH_FAKE_STRIPE (billing over a fake Stripe), WITH_AI_RAG (ai-rag,
+Qdrant in local mode in a temporary directory, the offline embedder), WITH_SCRAPER (the
+scraper, allowed to reach 127.0.0.1 so the local fixture sites can stand in for the web)."""
 
 from __future__ import annotations
 
@@ -117,6 +122,8 @@ class System:
     gateway: Service
     billing: Service
     stripe: FakeStripe | None = None  # a module with WITH_FAKE_STRIPE = True gets one
+    ai_rag: Service | None = None  # WITH_AI_RAG = True
+    scraper: Service | None = None  # WITH_SCRAPER = True
 
 
 @dataclass
@@ -156,9 +163,39 @@ def billing_settings(urls: dict[str, str], **stripe: object) -> BillingSettings:
     )
 
 
+def ai_rag_service(urls: dict[str, str], qdrant_path: Path) -> Service:
+    # Imported only by the modules that ask for it: its dependencies (Qdrant) load slowly.
+    from parley.ai_rag.app import build as build_ai_rag
+    from parley.ai_rag.settings import AiRagSettings
+
+    settings = AiRagSettings.model_validate(
+        {**urls, "health_port": free_port(), "qdrant_path": str(qdrant_path)}
+    )
+    return build_ai_rag(settings)
+
+
+def scraper_service(urls: dict[str, str]) -> Service:
+    from parley.scraper.app import build as build_scraper
+    from parley.scraper.settings import ScraperSettings
+
+    settings = ScraperSettings.model_validate(
+        {
+            **urls,
+            "health_port": free_port(),
+            # The fixture sites are on 127.0.0.1, which production refuses.
+            "outbound_allow_private": True,
+            "scrape_min_delay": 0,
+        }
+    )
+    return build_scraper(settings)
+
+
 @pytest.fixture(scope="module")
 async def system(
-    nats_url: str, database_url: str, request: pytest.FixtureRequest
+    nats_url: str,
+    database_url: str,
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[System]:
     port = free_port()
     stripe_fake: FakeStripe | None = None
@@ -199,6 +236,13 @@ async def system(
         await _running(build_crm(crm)),
         billing,
     ]
+    ai_rag = scraper = None
+    if getattr(request.module, "WITH_AI_RAG", False):
+        ai_rag = await _running(ai_rag_service(urls, tmp_path_factory.mktemp("qdrant")))
+        services.append(ai_rag)
+    if getattr(request.module, "WITH_SCRAPER", False):
+        scraper = await _running(scraper_service(urls))
+        services.append(scraper)
     gateway_settings = GatewaySettings.model_validate(
         {
             **urls,
@@ -217,6 +261,8 @@ async def system(
             gateway=gateway,
             billing=billing,
             stripe=stripe_fake,
+            ai_rag=ai_rag,
+            scraper=scraper,
         )
     finally:
         for service in (gateway, *reversed(services)):

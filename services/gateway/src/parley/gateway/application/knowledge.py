@@ -295,10 +295,13 @@ class Knowledge:
                 errors=[FieldProblem(field="file", rule="a file with some content")],
             )
         try:
-            return await self._add(workspace_id, query)
+            added = await self._add(workspace_id, query)
         except Exception:
             await self._files.delete(name)
             raise
+        if added.revision != revision:  # the same content again: ai-rag kept the current one
+            await self._files.delete(name)
+        return added
 
     async def remove(self, workspace_id: str, knowledge_base_id: str, document_id: str) -> None:
         query = checked(

@@ -294,6 +294,8 @@ async def _store(
     if not isinstance(given, str):
         raise invalid("format", f"one of {', '.join(_GIVEN_FORMAT)}")
     format = upload_format(given, upload.filename or "", upload.content_type or "")
+    if upload.size is not None and upload.size > knowledge.max_bytes:
+        raise _too_large(knowledge.max_bytes)  # refused before a byte is stored
     try:
         return await knowledge.upload(
             scope.workspace_id,
@@ -304,11 +306,11 @@ async def _store(
             document_id=doc_id,
         )
     except UploadTooLarge as over:
-        raise Problem(
-            413,
-            "REQUEST_TOO_LARGE",
-            f"the file is over {over.limit} bytes (MAX_DOCUMENT_BYTES)",
-        ) from None
+        raise _too_large(over.limit) from None
+
+
+def _too_large(limit: int) -> Problem:
+    return Problem(413, "REQUEST_TOO_LARGE", f"the file is over {limit} bytes (MAX_DOCUMENT_BYTES)")
 
 
 def upload_format(given: str, file_name: str, content_type: str) -> UploadFormat:
