@@ -18,6 +18,8 @@ import { campaignRoutes } from "./features/campaigns/routes";
 import { contactRoutes } from "./features/contacts/routes";
 import { dashboardRoutes } from "./features/dashboard/routes";
 import { flowRoutes } from "./features/flows/routes";
+import { knowledgeRoutes } from "./features/knowledge/routes";
+import { leadRoutes } from "./features/leads/routes";
 import { onboardingRoutes } from "./features/onboarding/routes";
 import { sandboxRoutes } from "./features/sandbox/routes";
 import { invitationRoutes, settingsRoutes } from "./features/settings/routes";
@@ -72,6 +74,8 @@ const routes: RouteObject[] = [
           ...sandboxRoutes,
           ...contactRoutes,
           ...campaignRoutes,
+          ...knowledgeRoutes,
+          ...leadRoutes,
           ...settingsRoutes,
         ],
       },

@@ -15,6 +15,7 @@ import { useDisclosure } from "@mantine/hooks";
 import {
   IconAddressBook,
   IconBolt,
+  IconBooks,
   IconDeviceMobileMessage,
   IconLayoutDashboard,
   IconLogout,
@@ -23,6 +24,7 @@ import {
   IconSpeakerphone,
   IconSun,
   IconUser,
+  IconUserSearch,
 } from "@tabler/icons-react";
 import { useQueryClient } from "@tanstack/react-query";
 import { Link, Outlet, useLocation, useNavigate } from "react-router";
@@ -38,6 +40,8 @@ const NAV = [
   { to: "sandbox", label: "Sandbox phone", icon: IconDeviceMobileMessage },
   { to: "contacts", label: "Contacts", icon: IconAddressBook },
   { to: "campaigns", label: "Campaigns", icon: IconSpeakerphone },
+  { to: "knowledge", label: "Knowledge", icon: IconBooks },
+  { to: "leads", label: "Lead capture", icon: IconUserSearch },
   { to: "settings", label: "Settings", icon: IconSettings },
 ];
 

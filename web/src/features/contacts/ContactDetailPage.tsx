@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router";
 import { QueryState } from "../../components/PageState";
 import { usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
+import { CapturedLeadBadge } from "./ContactBadges";
 import { ContactTimeline } from "./ContactTimeline";
 import { ConsentCard, StageCard, TagsCard } from "./ContactSideCards";
 import { DataActions } from "./DataActions";
@@ -32,7 +33,10 @@ export function ContactDetailPage() {
           <Stack>
             <Group justify="space-between" wrap="wrap">
               <div>
-                <Title order={2}>{c.erased ? "Erased contact" : c.name || c.phone || c.user_id}</Title>
+                <Group gap="xs">
+                  <Title order={2}>{c.erased ? "Erased contact" : c.name || c.phone || c.user_id}</Title>
+                  <CapturedLeadBadge contact={c} />
+                </Group>
                 <Text c="dimmed" size="sm">
                   {c.phone || c.user_id} · from {c.source} · created {formatTime(c.created_at)} · last wrote {formatTime(c.last_inbound_at)}
                 </Text>

@@ -137,6 +137,11 @@ export function ConsentCard({ workspaceId, contact, canEdit }: Props) {
           </Text>
         )}
         {state === "unknown" && <Text size="sm" c="dimmed">No opt-in evidence: campaigns leave this contact out.</Text>}
+        {state !== "opted_in" && contact.source === "scraper" && (
+          <Text size="sm" c="dimmed">
+            Found by lead capture, so it came with no consent. Record an opt-in only once the person has agreed to hear from you.
+          </Text>
+        )}
         {canEdit && (
           <Group gap="xs">
             {state !== "opted_in" && (

@@ -1,7 +1,7 @@
-import { Anchor, Button, Center, Table, Text } from "@mantine/core";
+import { Anchor, Button, Center, Group, Table, Text } from "@mantine/core";
 import { Link } from "react-router";
 
-import { ConsentBadge, TagList } from "./ContactBadges";
+import { CapturedLeadBadge, ConsentBadge, TagList } from "./ContactBadges";
 import { ContactRowMenu } from "./ContactRowMenu";
 import { consentOf, formatTime, stageLabel, type Contact } from "./model";
 import { type May } from "../../state/permissions";
@@ -55,7 +55,10 @@ export function ContactTable({
                 </Table.Td>
                 <Table.Td>{stageLabel(c.stage)}</Table.Td>
                 <Table.Td>
-                  <ConsentBadge state={consentOf(c)} />
+                  <Group gap={4}>
+                    <ConsentBadge state={consentOf(c)} />
+                    <CapturedLeadBadge contact={c} />
+                  </Group>
                 </Table.Td>
                 <Table.Td>
                   <Text size="sm">{formatTime(c.last_inbound_at)}</Text>

@@ -1,6 +1,8 @@
 import { ActionIcon, Button, Group, NumberInput, SegmentedControl, Select, Stack, TagsInput, Text, TextInput, Textarea } from "@mantine/core";
 import { IconPlus, IconTrash } from "@tabler/icons-react";
 
+import { useWorkspaceId } from "../../../state/workspace";
+import { KnowledgeBaseSelect } from "../../knowledge/KnowledgeBaseSelect";
 import { MAX_DELAY_SECONDS } from "../model/checks";
 import type { FlowNode, FlowProblem, NodeOf } from "../model/types";
 import { KeyValueEditor } from "./KeyValueEditor";
@@ -79,11 +81,12 @@ function Delay(p: P<"delay">) {
 }
 
 function AiAnswer(p: P<"ai_answer">) {
-  const { bind, num } = useNodeForm(p.node, p.problems);
+  const { form, bind, num, err } = useNodeForm(p.node, p.problems);
+  const workspaceId = useWorkspaceId();
   return (
     <>
       <Textarea label="Question" withAsterisk autosize description="Usually the customer's reply: {{reply.text}}" {...bind("question")} />
-      <TextInput label="Knowledge base id" description="Empty: the workspace's default knowledge base" {...bind("knowledge_base_id")} />
+      <KnowledgeBaseSelect workspaceId={workspaceId} value={form.getValues().knowledge_base_id ?? ""} onChange={(id) => form.setFieldValue("knowledge_base_id", id)} error={err("knowledge_base_id")} />
       <TextInput label="Save answer to variable" description={`Optional; ${VARIABLE_HINT}`} {...bind("save_to")} />
       <Group grow>
         <NumberInput label="Timeout (seconds)" min={1} max={120} {...num("timeout_seconds")} />
