@@ -5,6 +5,7 @@ moments, not after the current delay."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import Awaitable
 from contextlib import suppress
 from typing import Literal, TypeVar
@@ -37,7 +38,12 @@ class Pace:
 
     async def race(self, work: Awaitable[T]) -> T:
         """`work`'s result, unless the job is cancelled or the service stops first."""
-        self.check()
+        try:
+            self.check()
+        except JobInterrupted:
+            if inspect.iscoroutine(work):
+                work.close()  # never started: no "never awaited" warning
+            raise
         task = asyncio.ensure_future(work)
         cancel = asyncio.create_task(self.cancelled.wait())
         stop = asyncio.create_task(self._stopping.wait())

@@ -59,6 +59,9 @@ CONSUMER = ConsumerSpec(
     concurrency=4,  # jobs of different workspaces run side by side
 )
 HEARTBEAT = 15.0
+# A job handed back by a stopping scraper comes back after this long: not at once, or this
+# instance's consumer, still draining, would take it again (and again) before it stops.
+RESUME_DELAY = 1.0
 _MAX_REASON = 1000
 
 
@@ -89,6 +92,8 @@ class JobRunner:
             return
         for envelope in commits.decode(msg.data):
             if envelope.type == ScrapeRequested.wire_name:
+                if self._stopping.is_set():
+                    raise RetryLater(RESUME_DELAY, "the scraper is stopping")
                 beat = asyncio.create_task(_heartbeat(msg))
                 try:
                     job_id = str(envelope.data.get("job_id", ""))
@@ -158,7 +163,9 @@ class JobRunner:
                 await self._finish(cause, job, "cancelled", counts, "")
                 bound.info("job cancelled", **counts)
                 return
-            raise RetryLater(0, f"the scraper is stopping; {job.job_id} resumes") from None
+            raise RetryLater(
+                RESUME_DELAY, f"the scraper is stopping; {job.job_id} resumes"
+            ) from None
         except SourceFailed as failed:
             await self._finish(cause, job, "failed", counts, failed.reason)
             bound.info("job failed", reason=failed.reason, **counts)

@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Self
 
 from aiohttp import web
 
@@ -63,7 +64,7 @@ class LocalServer:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> LocalServer:
+    async def __aenter__(self) -> Self:
         await self.start()
         return self
 
