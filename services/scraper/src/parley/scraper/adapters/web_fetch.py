@@ -73,7 +73,7 @@ class PoliteFetcher:
     max_crawl_delay: float = 30.0
     timeout: float = 10.0
     crawl_delays: dict[str, float] = field(default_factory=dict)  # host -> robots' Crawl-delay
-    _next_at: dict[str, float] = field(default_factory=dict)
+    _last_at: dict[str, float] = field(default_factory=dict)  # host -> last request's start
     requested: int = 0
 
     def ask_delay(self, host: str, seconds: float) -> None:
@@ -94,11 +94,15 @@ class PoliteFetcher:
         raise FetchRefused(f"more than {MAX_REDIRECTS} redirects")
 
     async def _turn(self, host: str, pace: Pace) -> None:
+        # Measured from the last request when this one is due, so a Crawl-delay learnt from
+        # robots.txt already spaces the request right after it.
         delay = max(self.min_delay, self.crawl_delays.get(host, 0.0))
-        wait = self._next_at.get(host, 0.0) - time.monotonic()
-        if wait > 0:
-            await pace.sleep(wait)
-        self._next_at[host] = time.monotonic() + delay
+        last = self._last_at.get(host)
+        if last is not None:
+            wait = last + delay - time.monotonic()
+            if wait > 0:
+                await pace.sleep(wait)
+        self._last_at[host] = time.monotonic()
 
     async def _once(self, target: VettedTarget) -> tuple[int, str, str, bytes]:
         connector = aiohttp.TCPConnector(resolver=_PinnedResolver(target), use_dns_cache=False)
