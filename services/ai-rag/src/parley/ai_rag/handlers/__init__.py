@@ -1,0 +1,1 @@
+"""ai-rag handlers: consumers, projections and query endpoints."""
