@@ -62,9 +62,11 @@ async def test_robots_txt_is_honoured_and_the_site_gives_a_whatsapp_lead(
     assert lead.email == "encomendas@estrela.example.pt"
     assert (lead.name, lead.provider) == ("Padaria Estrela", "website")
     # Crawl-delay 0.3 s (more than the configured 0.05 s) spaces every request to the host.
+    # Measured at the server, where a busy machine can delay one arrival and shorten the next
+    # gap a little; 0.05 s apart would mean the Crawl-delay was ignored.
     times = [r.at for r in site.requests]
     gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= 0.28, gaps
+    assert min(gaps) >= 0.2, gaps
 
 
 async def test_a_private_or_unresolvable_address_is_refused_with_a_clear_reason(
