@@ -31,9 +31,9 @@ class AiRagSettings(ServiceSettings):
     openai_chat_model: str = "gpt-4o-mini"
     openai_timeout_seconds: float = Field(default=30.0, gt=0)
 
-    # Below this relevance (0..1: the dense cosine of the question and the best passage, see
-    # adapters/passage_index.py) an AI node takes its no-answer port. Calibrated for the
-    # offline embedder on testing/corpus; OpenAI embeddings may want their own value.
+    # Below this relevance (0..1: lexical coverage or dense cosine, see domain/relevance.py)
+    # an AI node takes its no-answer port. On testing/corpus the offline embedder's answerable
+    # questions score >= 0.33 and off-topic ones <= 0.25 (bench/rag.py prints both).
     relevance_threshold: float = Field(default=0.3, ge=0.0, le=1.0)
 
     # Knowledge-base URLs may reach private addresses only when allowed (self-hosted intranets).

@@ -7,10 +7,10 @@ that workspace id. Even the sparse vector's idf is measured over the workspace's
 one tenant's documents do not shift another's scores.
 
 Relevance: results are ranked by reciprocal-rank fusion of the dense and the sparse search (RRF
-is rank-based, so its score says nothing absolute). Each hit's `Passage.score` is instead the
-cosine between the question's and the passage's dense vectors, clamped to 0..1: comparable
-across questions, and what `relevance.answerable` compares with the threshold. A sparse-only
-embedder's score is the sparse dot product squashed by s / (1 + s).
+is rank-based, so its score says nothing absolute). Each hit's `Passage.score` is instead
+`domain.relevance.relevance`: the larger of the question's lexical coverage by the passage and
+the dense cosine (clamped to 0..1), comparable across questions and embedders' rankings, and
+what `relevance.answerable` compares with the threshold.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from qdrant_client import AsyncQdrantClient, models
 
 from parley.ai_rag.adapters.embedders import Embedder, Embedding
 from parley.ai_rag.domain.chunking import Chunk
+from parley.ai_rag.domain.relevance import relevance
 from parley.contracts.ai.knowledge import Passage
 
 DENSE = "dense"
@@ -302,7 +303,8 @@ class WorkspaceIndex:
         else:
             return []
         return [
-            _passage(point.payload or {}, _relevance(query, point)) for point in response.points
+            _passage(point.payload or {}, _relevance(question, query, point))
+            for point in response.points
         ]
 
     async def passages(self, knowledge_base_id: str, document_id: str, limit: int) -> list[Passage]:
@@ -336,14 +338,20 @@ def _vectors(embedding: Embedding) -> dict[str, Any]:
     return vectors
 
 
-def _relevance(query: Embedding, point: models.ScoredPoint) -> float:
+def _cosine(query: Embedding, point: models.ScoredPoint) -> float:
     stored = point.vector.get(DENSE) if isinstance(point.vector, dict) else None
     if query.dense is not None and isinstance(stored, list) and stored:
         vector = [float(v) for v in stored if isinstance(v, int | float)]
         norm = math.sqrt(sum(q * q for q in query.dense) * sum(v * v for v in vector))
-        cosine = sum(q * v for q, v in zip(query.dense, vector, strict=False)) / norm if norm else 0
-        return max(0.0, min(1.0, cosine))
+        return sum(q * v for q, v in zip(query.dense, vector, strict=False)) / norm if norm else 0
+    # A sparse-only embedder: its dot product squashed into 0..1.
     return point.score / (1.0 + point.score) if point.score > 0 else 0.0
+
+
+def _relevance(question: str, query: Embedding, point: models.ScoredPoint) -> float:
+    payload = point.payload or {}
+    text = " ".join(str(payload.get(k, "")) for k in ("title", "heading", "text"))
+    return relevance(question, text, _cosine(query, point))
 
 
 def _passage(payload: dict[str, Any], score: float) -> Passage:

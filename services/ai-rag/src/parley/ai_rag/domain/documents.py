@@ -147,8 +147,25 @@ class _Outline:
             self._paragraphs = []
 
 
+_LIST_LINE = re.compile(r"^\s*([-*•·]|\d{1,3}[.)])\s")
+
+
+def _reflow(text: str) -> str:
+    """Join hard-wrapped lines of a paragraph (plain text, PDF lines) into one line, but keep
+    lines that start a list item; paragraphs stay apart."""
+    paragraphs = []
+    for paragraph in _BLANK_LINES.split(text.replace("\r\n", "\n")):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        joined = ""
+        for line in lines:
+            glue = "\n" if _LIST_LINE.match(line) else " "
+            joined = f"{joined}{glue}{line}" if joined else line
+        paragraphs.append(joined)
+    return "\n\n".join(p for p in paragraphs if p)
+
+
 def _plain(text: str) -> ExtractedDocument:
-    return _finish("", [Section("", text)])
+    return _finish("", [Section("", _reflow(text))])
 
 
 def _inline_text(token: Token) -> str:
@@ -257,4 +274,4 @@ def _pdf(content: bytes) -> ExtractedDocument:
         )
     # Pages are joined with a paragraph break: pypdf gives no headings, and a paragraph that
     # runs over a page end is better cut there than glued to the next page's first line.
-    return _finish(title, [Section("", "\n\n".join(pages))])
+    return _finish(title, [Section("", "\n\n".join(_reflow(page) for page in pages))])

@@ -45,7 +45,7 @@ STOP_WORDS = frozenset(
     over own same she should so some such than that the their theirs them themselves then there
     these they this those through to too under until up very was we were what when where which
     while who whom why will with would you your yours yourself yourselves s t don ll re ve d m
-    hi hello please thanks thank us get got also""".split()  # noqa: SIM905 (reads as prose)
+    hi hello please thanks thank us get got also want need like know tell much many""".split()  # noqa: SIM905 (reads as prose)
 )
 
 
