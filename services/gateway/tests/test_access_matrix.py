@@ -30,9 +30,14 @@ from parley.gateway.api.context import GatewayContext
 from parley.gateway.domain.roles import ROLES, can
 from parley.gateway.graphql import FIELD_PERMISSIONS
 from parley.gateway.settings import GatewaySettings
+from parley.runtime.embedded import free_port
 from parley.runtime.testing.plugin import eventually
 
 from .conftest import Account, NewAccount, System
+
+# Every route is tried, knowledge bases' and lead-capture jobs' too.
+WITH_AI_RAG = True
+WITH_SCRAPER = True
 
 WS = "/api/v1/workspaces/{workspace_id}"
 GRAPH = {
@@ -153,6 +158,28 @@ MATRIX: dict[tuple[str, str], Entry] = {
     ("POST", f"{WS}/billing/checkout"): Entry({"plan": "starter"}),
     ("POST", f"{WS}/billing/portal"): Entry(),
     ("GET", f"{WS}/billing/invoices"): Entry(),
+    ("GET", f"{WS}/knowledge-bases"): Entry(),
+    ("POST", f"{WS}/knowledge-bases"): Entry({"name": "Matrix"}),
+    ("POST", f"{WS}/knowledge-bases/ask"): Entry({"question": "Open on Sunday?"}),
+    ("GET", f"{WS}/knowledge-bases/{{kb_id}}"): Entry(),
+    ("PATCH", f"{WS}/knowledge-bases/{{kb_id}}"): Entry({"name": "renamed"}),
+    ("DELETE", f"{WS}/knowledge-bases/{{kb_id}}"): Entry(),
+    ("GET", f"{WS}/knowledge-bases/{{kb_id}}/documents"): Entry(),
+    ("POST", f"{WS}/knowledge-bases/{{kb_id}}/documents"): Entry({"format": "text", "text": "M"}),
+    # No body: the document is looked up first (404), then the body would be read.
+    ("POST", f"{WS}/knowledge-bases/{{kb_id}}/documents/upload"): Entry(),
+    ("GET", f"{WS}/knowledge-bases/{{kb_id}}/documents/{{doc_id}}"): Entry(),
+    ("PUT", f"{WS}/knowledge-bases/{{kb_id}}/documents/{{doc_id}}"): Entry(
+        {"format": "text", "text": "M"}
+    ),
+    ("PUT", f"{WS}/knowledge-bases/{{kb_id}}/documents/{{doc_id}}/upload"): Entry(),
+    ("DELETE", f"{WS}/knowledge-bases/{{kb_id}}/documents/{{doc_id}}"): Entry(),
+    ("GET", f"{WS}/lead-sources"): Entry(),
+    ("GET", f"{WS}/lead-jobs"): Entry(),
+    # Not configured here: an allowed role gets 422, and no job runs.
+    ("POST", f"{WS}/lead-jobs"): Entry({"source": "google_places", "query": "bakery"}),
+    ("GET", f"{WS}/lead-jobs/{{job_id}}"): Entry(),
+    ("POST", f"{WS}/lead-jobs/{{job_id}}/cancel"): Entry(),
     ("POST", f"{WS}/leave"): Entry(),  # last: a role allowed to leave does leave
 }
 # Routes that name a resource by a key the caller chooses within their own workspace (a PUT
@@ -196,6 +223,9 @@ NOBODY = {
     "segment_id": "seg-nobody",
     "import_id": "imp-nobody",
     "campaign_id": "cmp_nobody",
+    "kb_id": "kb-nobody",
+    "doc_id": "doc-nobody",
+    "job_id": "job-nobody",
 }
 
 
@@ -285,6 +315,7 @@ async def b_resources(api: httpx.AsyncClient, b: Account, unique: str) -> Resour
     await eventually(executed, timeout=30, interval=1.0)
     execution_id = found[0]
     crm = await b_crm_resources(api, b)
+    knowledge_and_leads = await b_knowledge_and_lead_resources(api, b)
     return Resources(
         {
             "flow_id": flow_id,
@@ -296,6 +327,7 @@ async def b_resources(api: httpx.AsyncClient, b: Account, unique: str) -> Resour
             "invitation_id": invited.json()["invitation"]["id"],
             "key_id": key.json()["api_key"]["id"],
             **crm,
+            **knowledge_and_leads,
         }
     )
 
@@ -332,6 +364,31 @@ async def b_crm_resources(api: httpx.AsyncClient, b: Account) -> dict[str, str]:
     }
 
 
+async def b_knowledge_and_lead_resources(api: httpx.AsyncClient, b: Account) -> dict[str, str]:
+    """B's knowledge base with a document, and a lead-capture job (over a closed local port:
+    it fails at once, and its id stands)."""
+    kb = await api.post(b.path("/knowledge-bases"), json={"name": "B's"}, headers=b.auth)
+    assert kb.status_code == 201, kb.text
+    kb_id = kb.json()["knowledge_base_id"]
+    doc = await api.post(
+        b.path(f"/knowledge-bases/{kb_id}/documents"),
+        json={"format": "text", "text": "B's opening hours: 9 to 5."},
+        headers=b.auth,
+    )
+    assert doc.status_code == 202, doc.text
+    job = await api.post(
+        b.path("/lead-jobs"),
+        json={"source": "website", "query": f"http://127.0.0.1:{free_port()}/"},
+        headers=b.auth,
+    )
+    assert job.status_code == 201, job.text
+    return {
+        "kb_id": kb_id,
+        "doc_id": doc.json()["document_id"],
+        "job_id": job.json()["job_id"],
+    }
+
+
 async def call(
     api: httpx.AsyncClient, method: str, path: str, entry: Entry, who: Account
 ) -> httpx.Response:
@@ -365,6 +422,10 @@ async def test_a_member_of_a_never_reaches_b(
     assert (contact.json()["name"], contact.json()["tags"]) == ("Bea", [])
     fields = (await api.get(b.path("/fields"), headers=b.auth)).json()["fields"]
     assert [(f["key"], f["label"]) for f in fields] == [("plan", "Plan")]
+    kb = await api.get(b.path(f"/knowledge-bases/{theirs.values['kb_id']}"), headers=b.auth)
+    assert kb.json()["name"] == "B's"
+    doc = f"/knowledge-bases/{theirs.values['kb_id']}/documents/{theirs.values['doc_id']}"
+    assert (await api.get(b.path(doc), headers=b.auth)).json()["document"]["revision"] == 1
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "owner"])

@@ -18,6 +18,9 @@ import pytest
 
 from .conftest import NewAccount, System
 
+# Every route of the document answers from its service, the knowledge bases' and jobs' too.
+WITH_AI_RAG = True
+WITH_SCRAPER = True
 SCHEMATHESIS = str(Path(sys.executable).with_name("schemathesis"))
 CONFIG = """
 [headers]

@@ -1442,7 +1442,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A document and its indexed passages */
+        /**
+         * A document and its indexed passages
+         * @description While `status` is indexing, read it again until it is indexed or failed (`error` says what to fix).
+         */
         get: operations["get_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__get"];
         /** Replace a document's content (a new revision, indexed again) */
         put: operations["replace_document_api_v1_workspaces__workspace_id__knowledge_bases__kb_id__documents__doc_id__put"];
@@ -1513,7 +1516,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** A job, its progress and a page of its leads */
+        /**
+         * A job, its progress and a page of its leads
+         * @description Its progress is live here: while `status` is running, read it again (every second or two) for the counts and the message of the last page read.
+         */
         get: operations["get_job_api_v1_workspaces__workspace_id__lead_jobs__job_id__get"];
         put?: never;
         post?: never;

@@ -258,24 +258,29 @@ class Knowledge:
         )
         return await self._add(workspace_id, query)
 
+    async def upload_target(
+        self, workspace_id: str, knowledge_base_id: str, document_id: str | None
+    ) -> tuple[str, int]:
+        """The document and revision an upload is for, asked before its body is read: a new
+        document at revision 1, or an existing one's next revision (404s when absent)."""
+        if document_id is None:
+            await self.get(workspace_id, knowledge_base_id)
+            return new_document_id(), 1
+        current = await self.document(workspace_id, knowledge_base_id, document_id, passages=0)
+        return document_id, current.document.revision + 1
+
     async def upload(
         self,
         workspace_id: str,
         knowledge_base_id: str,
         content: AsyncIterable[bytes],
         *,
+        target: tuple[str, int],
         format: UploadFormat,
         title: str,
-        document_id: str | None = None,
     ) -> DocumentView:
-        """A file streamed into the object store, then indexed: a new document, or (with
-        `document_id`) the next revision of an existing one."""
-        if document_id is None:
-            await self.get(workspace_id, knowledge_base_id)  # no file stored for nothing
-            document_id, revision = new_document_id(), 1
-        else:
-            current = await self.document(workspace_id, knowledge_base_id, document_id, passages=0)
-            revision = current.document.revision + 1
+        """A file streamed into the object store under its `upload_target`, then indexed."""
+        document_id, revision = target
         name = document_object_name(workspace_id, document_id, revision)
         query = checked(
             AddDocument,

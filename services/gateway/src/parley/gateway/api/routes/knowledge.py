@@ -206,7 +206,12 @@ async def upload_document(
     return await _upload(scope, knowledge, kb_id, None, request)
 
 
-@router.get("/{kb_id}/documents/{doc_id}", summary="A document and its indexed passages")
+@router.get(
+    "/{kb_id}/documents/{doc_id}",
+    summary="A document and its indexed passages",
+    description="While `status` is indexing, read it again until it is indexed or failed "
+    "(`error` says what to fix).",
+)
 async def get_document(
     scope: Readers,
     knowledge: KnowledgeApi,
@@ -263,6 +268,8 @@ async def _upload(
     doc_id: str | None,
     request: Request,
 ) -> DocumentView:
+    # Absent is a 404 whatever the body; and no file is read for a document that is not there.
+    target = await knowledge.upload_target(scope.workspace_id, kb_id, doc_id)
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "multipart/form-data":
         raise Problem(
@@ -276,13 +283,17 @@ async def _upload(
     except StarletteHTTPException as error:
         raise invalid("file", f"a multipart/form-data body: {error.detail}") from None
     try:
-        return await _store(scope, knowledge, kb_id, doc_id, form)
+        return await _store(scope, knowledge, kb_id, target, form)
     finally:
         await form.close()
 
 
 async def _store(
-    scope: WorkspaceScope, knowledge: KnowledgeApi, kb_id: str, doc_id: str | None, form: FormData
+    scope: WorkspaceScope,
+    knowledge: KnowledgeApi,
+    kb_id: str,
+    target: tuple[str, int],
+    form: FormData,
 ) -> DocumentView:
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
@@ -303,7 +314,7 @@ async def _store(
             _chunks(upload),
             format=format,
             title=title,
-            document_id=doc_id,
+            target=target,
         )
     except UploadTooLarge as over:
         raise _too_large(over.limit) from None

@@ -74,7 +74,12 @@ async def start_job(scope: Managers, jobs: LeadJobsApi, body: JobInput) -> JobVi
     )
 
 
-@router.get("/lead-jobs/{job_id}", summary="A job, its progress and a page of its leads")
+@router.get(
+    "/lead-jobs/{job_id}",
+    summary="A job, its progress and a page of its leads",
+    description="Its progress is live here: while `status` is running, read it again (every "
+    "second or two) for the counts and the message of the last page read.",
+)
 async def get_job(
     scope: Readers,
     jobs: LeadJobsApi,
