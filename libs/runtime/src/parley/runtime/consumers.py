@@ -31,6 +31,8 @@ from parley.runtime.metrics import ConsumerMetrics
 from parley.runtime.tracing import extract_context
 
 log = structlog.get_logger(__name__)
+# Pause before binding again after a failure: long enough not to spin while a cluster elects.
+RESUBSCRIBE_AFTER = 1.0
 
 Handler = Callable[[Msg], Awaitable[None]]
 # Handles a whole fetched batch at once (one transaction for all of it, say). If it raises, the
@@ -121,10 +123,29 @@ class Consumer:
     _stopping: asyncio.Event = field(default_factory=asyncio.Event, init=False)
 
     async def run(self) -> None:
+        """Consume until stopped. A JetStream failure (a cluster electing a new stream or
+        consumer leader answers fetches, acks and API calls with errors for some seconds) ends
+        the pull loop, not the consumer: it binds again after a pause and goes on, and what was
+        in flight is redelivered after `ack_wait`. Without this the task ended silently and the
+        service kept running with the consumer gone."""
         js = self.nc.jetstream()
-        await ensure_consumer(js, self.spec)
-        sub = await js.pull_subscribe_bind(self.spec.durable, self.spec.stream)
-        log.info("consumer started", stream=self.spec.stream, durable=self.spec.durable)
+        while not self._stopping.is_set():
+            try:
+                await ensure_consumer(js, self.spec)
+                sub = await js.pull_subscribe_bind(self.spec.durable, self.spec.stream)
+                log.info("consumer started", stream=self.spec.stream, durable=self.spec.durable)
+                await self._pull(sub)
+            except Exception as err:  # noqa: BLE001 - transient by assumption: retried, logged
+                log.warning(
+                    "consumer failed, binding again",
+                    stream=self.spec.stream,
+                    durable=self.spec.durable,
+                    error=repr(err),
+                )
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), RESUBSCRIBE_AFTER)
+
+    async def _pull(self, sub: JetStreamContext.PullSubscription) -> None:
         if self.spec.concurrency > 0:
             await self._run_concurrently(sub)
             return

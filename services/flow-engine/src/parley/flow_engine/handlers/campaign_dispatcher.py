@@ -135,7 +135,14 @@ class CampaignDispatcher:
         if len(batch) < wanted:
             one.bucket.give_back(wanted - len(batch))
         if batch:
-            await self._publish(one, batch)
+            try:
+                await self._publish(one, batch)
+            except Exception:
+                # Claimed but not all published (NATS failing over, say): publish the claimed
+                # rows again on the next tick, deduplicated by their msg ids, or they would
+                # stay claimed and the campaign would never complete.
+                one.recovered = False
+                raise
             return
         if await self.recipients.left(ws, cid) == 0:
             await self._complete(one)

@@ -15,6 +15,7 @@ keeps it when WhatsApp took it, and on UNKNOWN_OUTCOME: the message may have bee
 from __future__ import annotations
 
 import random
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -54,6 +55,7 @@ from parley.messaging.providers.base import (
 )
 from parley.runtime.consumers import ConsumerSpec, RetryLater
 from parley.runtime.logs import get_logger
+from parley.runtime.retries import retry_until
 
 log = get_logger("parley.messaging.outbound")
 
@@ -147,6 +149,18 @@ class Outbound:
         self._default_channel = default_channel
         self._metrics = metrics
 
+    @property
+    def _claim_horizon(self) -> float:
+        """A claim is followed by at most the throughput wait, the call and the outcome's
+        writes: an older one means the process died mid-call."""
+        return self._settings.call_timeout + self._settings.max_slot_wait + 5.0
+
+    def _write_deadline(self, claimed_at: datetime) -> float:
+        """Until when (monotonic) an outcome may be retried: a second before a redelivery
+        would take the claim for a dead one and report UNKNOWN_OUTCOME."""
+        age = (datetime.now(UTC) - claimed_at).total_seconds()
+        return time.monotonic() + self._claim_horizon - age - 1.0
+
     async def handle(self, msg: Msg) -> None:
         envelope = Envelope.from_bytes(msg.data)
         command = registry.decode(envelope)
@@ -161,8 +175,7 @@ class Outbound:
             return
         if record is not None and record.state == "calling":
             age = (now - record.at).total_seconds()
-            # A claim is followed by at most the throughput wait and the call.
-            horizon = self._settings.call_timeout + self._settings.max_slot_wait + 5.0
+            horizon = self._claim_horizon
             if age < horizon:
                 raise RetryLater(horizon - age, "another delivery is calling the provider")
             if self._settings.unknown_outcome == "fail":
@@ -254,18 +267,22 @@ class Outbound:
                 update={"state": "sent", "at": datetime.now(UTC)}
                 | {"provider_message_id": result.provider_message_id}
             )
-            await self._provider_ids.remember(
-                result.provider_message_id,
-                SentMessageRef(
-                    workspace_id=ws,
-                    ledger_key=key,
-                    command_id=command.command_id,
-                    contact_id=command.contact_id,
-                    channel_id=channel.channel_id,
-                    execution_id=command.execution_id,
-                ),
+            ref = SentMessageRef(
+                workspace_id=ws,
+                ledger_key=key,
+                command_id=command.command_id,
+                contact_id=command.contact_id,
+                channel_id=channel.channel_id,
+                execution_id=command.execution_id,
             )
-            await self._settle(key, envelope, command, sent)
+            # WhatsApp has it: a NATS failover now must not turn that into UNKNOWN_OUTCOME
+            # (a redelivery would find only the claim), so the writes are retried in place.
+            deadline = self._write_deadline(calling.at)
+            await retry_until(
+                lambda: self._provider_ids.remember(result.provider_message_id, ref),
+                deadline=deadline,
+            )
+            await retry_until(lambda: self._settle(key, envelope, command, sent), deadline=deadline)
         elif isinstance(result, Rejected):
             await self._rejected(key, envelope, command, calling, channel, result)
         elif isinstance(result, NotSent):
