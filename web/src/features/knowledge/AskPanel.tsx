@@ -19,7 +19,7 @@ export function AskPanel({ workspaceId, bases, knowledgeBaseId = ALL }: { worksp
   function submit(event: React.FormEvent) {
     event.preventDefault();
     if (!question.trim()) return;
-    ask.mutate({ question: question.trim(), ...(scope ? { knowledge_base_id: scope } : {}) });
+    ask.mutate({ question: question.trim(), knowledge_base_id: scope });
   }
 
   return (

@@ -28,12 +28,14 @@ export function DocumentsTable({
   documents,
   onOpen,
   onReplace,
+  canManage,
 }: {
   workspaceId: string;
   knowledgeBaseId: string;
   documents: KnowledgeDocument[];
   onOpen: (doc: KnowledgeDocument) => void;
   onReplace: (doc: KnowledgeDocument) => void;
+  canManage: boolean;
 }) {
   const remove = useDeleteDocument(workspaceId, knowledgeBaseId);
   return (
@@ -81,23 +83,25 @@ export function DocumentsTable({
                 )}
               </Table.Td>
               <Table.Td>
-                <Group gap="xs" justify="flex-end" wrap="nowrap">
-                  <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={() => onReplace(doc)}>
-                    Replace
-                  </Button>
-                  <ConfirmAction
-                    label={<IconTrash size={14} />}
-                    ariaLabel={`Delete ${documentName(doc)}`}
-                    title={`Delete “${documentName(doc)}”?`}
-                    confirmLabel="Delete document"
-                    onConfirm={async () => {
-                      await remove.mutateAsync(doc.document_id);
-                      notifications.show({ color: "teal", message: "Document deleted" });
-                    }}
-                  >
-                    Its passages are removed at once: AI answers stop citing it.
-                  </ConfirmAction>
-                </Group>
+                {canManage && (
+                  <Group gap="xs" justify="flex-end" wrap="nowrap">
+                    <Button size="xs" variant="default" leftSection={<IconRefresh size={14} />} onClick={() => onReplace(doc)}>
+                      Replace
+                    </Button>
+                    <ConfirmAction
+                      label={<IconTrash size={14} />}
+                      ariaLabel={`Delete ${documentName(doc)}`}
+                      title={`Delete “${documentName(doc)}”?`}
+                      confirmLabel="Delete document"
+                      onConfirm={async () => {
+                        await remove.mutateAsync(doc.document_id);
+                        notifications.show({ color: "teal", message: "Document deleted" });
+                      }}
+                    >
+                      Its passages are removed at once: AI answers stop citing it.
+                    </ConfirmAction>
+                  </Group>
+                )}
               </Table.Td>
             </Table.Tr>
           ))}

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 
 import { EmptyState, ErrorState, Loading, QueryState } from "../../components/PageState";
+import { usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
 import { AskPanel } from "./AskPanel";
 import { DocumentDrawer } from "./DocumentDrawer";
@@ -22,10 +23,11 @@ export function KnowledgeBasePage() {
   const kb = useKnowledgeBase(workspaceId, knowledgeBaseId);
   const bases = useKnowledgeBases(workspaceId);
   const docs = useDocuments(workspaceId, knowledgeBaseId);
+  const canManage = usePermissions(workspaceId)("knowledge:manage");
   const [editing, setEditing] = useState<Editing>(null);
   const [open, setOpen] = useState<KnowledgeDocument | null>(null);
   const documents = docs.data?.pages.flatMap((p) => p.items) ?? [];
-  const addButton = (
+  const addButton = canManage && (
     <Button leftSection={<IconFilePlus size={16} />} onClick={() => setEditing({ mode: "add" })}>
       Add document
     </Button>
@@ -58,7 +60,7 @@ export function KnowledgeBasePage() {
                 </Group>
               </div>
               <Group gap="xs">
-                <KnowledgeBaseActions workspaceId={workspaceId} kb={base} leave />
+                {canManage && <KnowledgeBaseActions workspaceId={workspaceId} kb={base} leave />}
                 {documents.length > 0 && addButton}
               </Group>
             </Group>
@@ -79,6 +81,7 @@ export function KnowledgeBasePage() {
                       workspaceId={workspaceId}
                       knowledgeBaseId={knowledgeBaseId}
                       documents={documents}
+                      canManage={canManage}
                       onOpen={setOpen}
                       onReplace={(doc) => setEditing({ mode: "replace", doc })}
                     />

@@ -4,6 +4,7 @@ import { IconBooks, IconPlus } from "@tabler/icons-react";
 import { Link } from "react-router";
 
 import { EmptyState, ErrorState, Loading } from "../../components/PageState";
+import { usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
 import { formatTime } from "../contacts/model";
 import { AskPanel } from "./AskPanel";
@@ -14,6 +15,8 @@ import { useKnowledgeBases } from "./queries";
 
 export function KnowledgePage() {
   const workspaceId = useWorkspaceId();
+  const may = usePermissions(workspaceId);
+  const canManage = may("knowledge:manage");
   const [creating, { open, close }] = useDisclosure(false);
   const list = useKnowledgeBases(workspaceId);
   const bases = list.data?.pages.flatMap((p) => p.items) ?? [];
@@ -27,7 +30,7 @@ export function KnowledgePage() {
             The documents your flows' AI answer nodes answer customers from.
           </Text>
         </div>
-        {bases.length > 0 && (
+        {bases.length > 0 && canManage && (
           <Button leftSection={<IconPlus size={16} />} onClick={open}>
             New knowledge base
           </Button>
@@ -42,9 +45,11 @@ export function KnowledgePage() {
           title="No knowledge bases yet"
           icon={<IconBooks />}
           action={
-            <Button leftSection={<IconPlus size={16} />} onClick={open}>
-              Create your first knowledge base
-            </Button>
+            canManage && (
+              <Button leftSection={<IconPlus size={16} />} onClick={open}>
+                Create your first knowledge base
+              </Button>
+            )
           }
         >
           A knowledge base holds your own documents — help pages, price lists, FAQs, PDFs. A flow's AI answer node answers
@@ -86,7 +91,7 @@ export function KnowledgePage() {
                           <Text size="sm">{formatTime(kb.updated_at)}</Text>
                         </Table.Td>
                         <Table.Td>
-                          <KnowledgeBaseActions workspaceId={workspaceId} kb={kb} compact />
+                          {canManage && <KnowledgeBaseActions workspaceId={workspaceId} kb={kb} compact />}
                         </Table.Td>
                       </Table.Tr>
                     ))}

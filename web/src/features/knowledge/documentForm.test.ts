@@ -19,14 +19,14 @@ describe("the add-document form", () => {
     const base = { ...initialValues(), title: "  Refunds " };
     expect(documentContent({ ...base, writeText: "# Refunds\nWithin 30 days" })).toEqual({
       kind: "json",
-      body: { format: "markdown", text: "# Refunds\nWithin 30 days", title: "Refunds" },
+      body: { format: "markdown", text: "# Refunds\nWithin 30 days", title: "Refunds", url: "", faq: [] },
     });
     expect(documentContent({ ...base, tab: "faq", title: "", faq: [{ question: " Open? ", answer: "Yes " }, { question: "", answer: "" }] })).toEqual({
       kind: "json",
-      body: { format: "faq", faq: [{ question: "Open?", answer: "Yes" }] },
+      body: { format: "faq", faq: [{ question: "Open?", answer: "Yes" }], title: "", text: "", url: "" },
     });
     const file = new File(["%PDF"], "price-list.pdf", { type: "application/pdf" });
-    expect(documentContent({ ...base, tab: "upload", title: "", file })).toEqual({ kind: "file", file, title: "price list" });
+    expect(documentContent({ ...base, tab: "upload", title: "", file })).toEqual({ kind: "file", file, title: "price list", format: "pdf" });
   });
 
   it("opens a replacement on the tab its format came from, and places `text` on that tab's field", () => {
@@ -34,5 +34,6 @@ describe("the add-document form", () => {
     expect(tabOf("text")).toBe("write");
     expect(serverFieldNames("html").text).toBe("html");
     expect(serverFieldNames("write").text).toBe("writeText");
+    expect(serverFieldNames("upload").format).toBe("file");
   });
 });

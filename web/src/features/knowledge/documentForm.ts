@@ -53,7 +53,9 @@ export function tabOf(format: DocumentFormat): DocumentTab {
 export const DOCUMENT_FIELDS = ["title", "writeText", "html", "file", "url", "faq"] as const;
 
 export function serverFieldNames(tab: DocumentTab): Record<string, string> {
-  return { text: tab === "html" ? "html" : "writeText", object_name: "file", upload: "file" };
+  const names: Record<string, string> = { text: tab === "html" ? "html" : "writeText" };
+  if (tab === "upload") names.format = "file";
+  return names;
 }
 
 /** What is wrong before sending, keyed by the form's fields; empty when it may be sent. */
@@ -88,17 +90,17 @@ export function documentProblems(v: DocumentValues): Record<string, string> {
 /** The request for the form's tab (call after `documentProblems` found nothing). */
 export function documentContent(v: DocumentValues): DocumentContent {
   const title = v.title.trim();
-  const titled = title ? { title } : {};
+  const empty = { title, text: "", url: "", faq: [] };
   switch (v.tab) {
     case "write":
-      return { kind: "json", body: { format: v.writeFormat, text: v.writeText, ...titled } };
+      return { kind: "json", body: { ...empty, format: v.writeFormat, text: v.writeText } };
     case "html":
-      return { kind: "json", body: { format: "html", text: v.html, ...titled } };
+      return { kind: "json", body: { ...empty, format: "html", text: v.html } };
     case "upload":
-      return { kind: "file", file: v.file!, title: title || titleFromFileName(v.file!.name) };
+      return { kind: "file", file: v.file!, title: title || titleFromFileName(v.file!.name), format: formatOfFile(v.file!.name, v.file!.type) };
     case "url":
-      return { kind: "json", body: { format: "url", url: v.url.trim(), ...titled } };
+      return { kind: "json", body: { ...empty, format: "url", url: v.url.trim() } };
     case "faq":
-      return { kind: "json", body: { format: "faq", faq: faqBody(v.faq), ...titled } };
+      return { kind: "json", body: { ...empty, format: "faq", faq: faqBody(v.faq) } };
   }
 }

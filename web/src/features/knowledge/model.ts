@@ -1,66 +1,18 @@
 import { ApiError } from "../../api/problems";
+import type { components } from "../../api/schema";
 
 // The knowledge pages' shapes (libs/contracts/src/parley/contracts/ai/{knowledge,queries}.py) and
 // the pure helpers behind them.
 
-export type DocumentFormat = "text" | "markdown" | "html" | "pdf" | "url" | "faq";
-export type DocumentStatus = "indexing" | "indexed" | "failed";
-
-export interface KnowledgeBase {
-  knowledge_base_id: string;
-  name: string;
-  description?: string;
-  embedder: string;
-  documents?: number;
-  indexed?: number;
-  indexing?: number;
-  failed?: number;
-  chunks?: number;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface KnowledgeDocument {
-  document_id: string;
-  knowledge_base_id: string;
-  format: DocumentFormat;
-  title?: string;
-  source_url?: string;
-  revision: number;
-  status: DocumentStatus;
-  chunks?: number;
-  size_bytes?: number;
-  embedder?: string;
-  error?: string;
-  created_at: string;
-  updated_at: string;
-  indexed_at?: string | null;
-}
-
-export interface Passage {
-  document_id: string;
-  knowledge_base_id?: string;
-  title?: string;
-  heading?: string;
-  chunk?: number;
-  text?: string;
-  score?: number;
-}
-
-export interface AskReply {
-  answer: string;
-  no_answer: boolean;
-  passages: Passage[];
-  cited: number[];
-  model: string;
-  prompt_tokens: number;
-  completion_tokens: number;
-}
-
-export interface FaqPair {
-  question: string;
-  answer: string;
-}
+type S = components["schemas"];
+export type KnowledgeBase = S["KnowledgeBaseView"];
+export type KnowledgeDocument = S["DocumentView"];
+export type Passage = S["Passage"];
+export type AskReply = S["Answer"];
+export type FaqPair = S["FaqPair"];
+export type DocumentInput = S["DocumentInput"];
+export type DocumentFormat = KnowledgeDocument["format"];
+export type DocumentStatus = KnowledgeDocument["status"];
 
 export const FORMAT_LABELS: Record<DocumentFormat, string> = {
   text: "Text",
@@ -189,14 +141,11 @@ export function documentName(doc: Pick<KnowledgeDocument, "title" | "source_url"
   return doc.title || doc.source_url || `Untitled ${FORMAT_LABELS[doc.format].toLowerCase()}`;
 }
 
-export interface CitedPassage extends Passage {
-  index: number;
-  cited: boolean;
-}
+export type Cited<P> = P & { index: number; cited: boolean };
 
 /** The retrieved passages with whether the answer cites each, cited ones first (each keeps its
  * retrieval rank). Indexes outside the list are ignored. */
-export function citedPassages(reply: Pick<AskReply, "passages" | "cited">): CitedPassage[] {
+export function citedPassages<P extends object>(reply: { passages: P[]; cited: number[] }): Cited<P>[] {
   const cited = new Set(reply.cited.filter((i) => i >= 0 && i < reply.passages.length));
   const all = reply.passages.map((p, index) => ({ ...p, index, cited: cited.has(index) }));
   return [...all.filter((p) => p.cited), ...all.filter((p) => !p.cited)];

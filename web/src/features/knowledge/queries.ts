@@ -1,8 +1,9 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/problems";
 import { request, workspacePath } from "./http";
-import { anyIndexing, type AskReply, type DocumentFormat, type FaqPair, type KnowledgeBase, type KnowledgeDocument, type Passage } from "./model";
+import { anyIndexing, type DocumentInput, type KnowledgeBase, type KnowledgeDocument, type UploadFormat } from "./model";
 
 // ai-rag's read models follow its events by a moment: a change's own answer is written into the
 // cache, and lists are refreshed behind it.
@@ -15,31 +16,33 @@ export const knowledgeKeys = {
   document: (ws: string, kb: string, doc: string) => ["knowledge", ws, "base", kb, "document", doc] as const,
 };
 
-interface Page<T> {
-  items: T[];
-  next_cursor?: string | null;
-}
-
-const base = (ws: string, kb = "") => workspacePath(ws, kb ? `/knowledge-bases/${encodeURIComponent(kb)}` : "/knowledge-bases");
+const POLL_MS = 1000;
 
 export function useKnowledgeBases(ws: string) {
   return useInfiniteQuery({
     queryKey: knowledgeKeys.bases(ws),
     initialPageParam: "",
-    queryFn: ({ pageParam }) => request<Page<KnowledgeBase>>("GET", `${base(ws)}?${new URLSearchParams({ limit: "50", cursor: pageParam })}`),
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/v1/workspaces/{workspace_id}/knowledge-bases", {
+          params: { path: { workspace_id: ws }, query: { limit: 50, cursor: pageParam } },
+        }),
+      ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     // Counts of documents being indexed move: refresh while any are.
-    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((kb) => (kb.indexing ?? 0) > 0)) ? 2000 : false),
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some((kb) => kb.indexing > 0)) ? 2 * POLL_MS : false),
   });
 }
 
 export function useKnowledgeBase(ws: string, kb: string) {
   return useQuery({
     queryKey: knowledgeKeys.base(ws, kb),
-    queryFn: () => request<KnowledgeBase>("GET", base(ws, kb)),
+    queryFn: async () =>
+      unwrap(await api.GET("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}", { params: { path: { workspace_id: ws, kb_id: kb } } })),
     // One created a moment ago may not be in the read model yet.
     retry: (count, error) => count < 6 && (!(error instanceof ApiError) || error.status === 404 || error.status >= 500),
     retryDelay: 500,
+    refetchInterval: (query) => ((query.state.data?.indexing ?? 0) > 0 ? 2 * POLL_MS : false),
   });
 }
 
@@ -47,9 +50,14 @@ export function useDocuments(ws: string, kb: string) {
   return useInfiniteQuery({
     queryKey: knowledgeKeys.documents(ws, kb),
     initialPageParam: "",
-    queryFn: ({ pageParam }) => request<Page<KnowledgeDocument>>("GET", `${base(ws, kb)}/documents?${new URLSearchParams({ limit: "50", cursor: pageParam })}`),
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents", {
+          params: { path: { workspace_id: ws, kb_id: kb }, query: { limit: 50, cursor: pageParam } },
+        }),
+      ),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
-    refetchInterval: (query) => (query.state.data?.pages.some((p) => anyIndexing(p.items)) ? 1000 : false),
+    refetchInterval: (query) => (query.state.data?.pages.some((p) => anyIndexing(p.items)) ? POLL_MS : false),
   });
 }
 
@@ -57,8 +65,13 @@ export function useDocument(ws: string, kb: string, doc: string | null) {
   return useQuery({
     queryKey: knowledgeKeys.document(ws, kb, doc ?? ""),
     enabled: doc !== null,
-    queryFn: () => request<{ document: KnowledgeDocument; passages: Passage[] }>("GET", `${base(ws, kb)}/documents/${encodeURIComponent(doc ?? "")}`),
-    refetchInterval: (query) => (query.state.data?.document.status === "indexing" ? 1000 : false),
+    queryFn: async () =>
+      unwrap(
+        await api.GET("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/{doc_id}", {
+          params: { path: { workspace_id: ws, kb_id: kb, doc_id: doc ?? "" }, query: { passages: 200 } },
+        }),
+      ),
+    refetchInterval: (query) => (query.state.data?.document.status === "indexing" ? POLL_MS : false),
   });
 }
 
@@ -75,7 +88,8 @@ export interface BaseValues {
 export function useCreateKnowledgeBase(ws: string) {
   const refresh = useRefresh(ws);
   return useMutation({
-    mutationFn: (body: BaseValues) => request<KnowledgeBase>("POST", base(ws), body),
+    mutationFn: async (body: BaseValues) =>
+      unwrap(await api.POST("/api/v1/workspaces/{workspace_id}/knowledge-bases", { params: { path: { workspace_id: ws } }, body })),
     onSuccess: () => refresh(),
   });
 }
@@ -84,37 +98,39 @@ export function useRenameKnowledgeBase(ws: string, kb: string) {
   const client = useQueryClient();
   const refresh = useRefresh(ws);
   return useMutation({
-    mutationFn: (body: BaseValues) => request<KnowledgeBase>("PATCH", base(ws, kb), body),
-    onSuccess: (view) => {
-      if (view?.knowledge_base_id) client.setQueryData(knowledgeKeys.base(ws, kb), view);
+    mutationFn: async (body: BaseValues) =>
+      unwrap(await api.PATCH("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}", { params: { path: { workspace_id: ws, kb_id: kb } }, body })),
+    onSuccess: (view: KnowledgeBase) => {
+      client.setQueryData(knowledgeKeys.base(ws, kb), view);
       void refresh();
     },
   });
 }
 
 export function useDeleteKnowledgeBase(ws: string) {
-  const refresh = useRefresh(ws);
+  const client = useQueryClient();
   return useMutation({
-    mutationFn: (kb: string) => request<unknown>("DELETE", base(ws, kb)),
-    onSuccess: () => refresh(),
+    mutationFn: async (kb: string) => {
+      unwrap(await api.DELETE("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}", { params: { path: { workspace_id: ws, kb_id: kb } } }));
+      return kb;
+    },
+    onSuccess: (kb) => {
+      // Its own page must not refetch it (a 404 now) on the way out.
+      client.removeQueries({ queryKey: knowledgeKeys.base(ws, kb) });
+      void client.invalidateQueries({ queryKey: knowledgeKeys.bases(ws) });
+    },
   });
 }
 
-/** A document's content as the JSON routes take it (uploads go as multipart instead). */
-export interface DocumentBody {
-  format: Exclude<DocumentFormat, "pdf">;
-  title?: string;
-  text?: string;
-  url?: string;
-  faq?: FaqPair[];
-}
+export type DocumentContent = { kind: "json"; body: DocumentInput } | { kind: "file"; file: File; title: string; format: UploadFormat | null };
 
-export type DocumentContent = { kind: "json"; body: DocumentBody } | { kind: "file"; file: File; title: string };
-
-function multipart(file: File, title: string): FormData {
+/** The upload's parts: the file, and the title and format when the form knows them (the gateway
+ * otherwise tells the format from the name itself). */
+export function uploadParts(content: Extract<DocumentContent, { kind: "file" }>): FormData {
   const form = new FormData();
-  form.append("file", file, file.name);
-  if (title.trim()) form.append("title", title.trim());
+  form.append("file", content.file, content.file.name);
+  if (content.title.trim()) form.append("title", content.title.trim());
+  if (content.format) form.append("format", content.format);
   return form;
 }
 
@@ -122,10 +138,16 @@ function multipart(file: File, title: string): FormData {
 export function useSaveDocument(ws: string, kb: string, documentId: string | null) {
   const refresh = useRefresh(ws);
   return useMutation({
-    mutationFn: (content: DocumentContent) => {
-      const one = `${base(ws, kb)}/documents${documentId ? `/${encodeURIComponent(documentId)}` : ""}`;
-      if (content.kind === "file") return request<unknown>(documentId ? "PUT" : "POST", `${one}/upload`, multipart(content.file, content.title));
-      return request<unknown>(documentId ? "PUT" : "POST", one, content.body);
+    mutationFn: async (content: DocumentContent): Promise<KnowledgeDocument> => {
+      if (content.kind === "file") {
+        // Multipart, not JSON: sent as the browser builds it (openapi-fetch serializes JSON).
+        const one = `/knowledge-bases/${encodeURIComponent(kb)}/documents${documentId ? `/${encodeURIComponent(documentId)}` : ""}/upload`;
+        return request<KnowledgeDocument>(documentId ? "PUT" : "POST", workspacePath(ws, one), uploadParts(content));
+      }
+      const path = { workspace_id: ws, kb_id: kb };
+      return documentId
+        ? unwrap(await api.PUT("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/{doc_id}", { params: { path: { ...path, doc_id: documentId } }, body: content.body }))
+        : unwrap(await api.POST("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents", { params: { path }, body: content.body }));
     },
     onSuccess: () => refresh(),
   });
@@ -134,13 +156,19 @@ export function useSaveDocument(ws: string, kb: string, documentId: string | nul
 export function useDeleteDocument(ws: string, kb: string) {
   const refresh = useRefresh(ws);
   return useMutation({
-    mutationFn: (doc: string) => request<unknown>("DELETE", `${base(ws, kb)}/documents/${encodeURIComponent(doc)}`),
+    mutationFn: async (doc: string) =>
+      unwrap(
+        await api.DELETE("/api/v1/workspaces/{workspace_id}/knowledge-bases/{kb_id}/documents/{doc_id}", {
+          params: { path: { workspace_id: ws, kb_id: kb, doc_id: doc } },
+        }),
+      ),
     onSuccess: () => refresh(),
   });
 }
 
 export function useAsk(ws: string) {
   return useMutation({
-    mutationFn: (body: { question: string; knowledge_base_id?: string }) => request<AskReply>("POST", `${base(ws)}/ask`, body),
+    mutationFn: async (body: { question: string; knowledge_base_id: string }) =>
+      unwrap(await api.POST("/api/v1/workspaces/{workspace_id}/knowledge-bases/ask", { params: { path: { workspace_id: ws } }, body })),
   });
 }

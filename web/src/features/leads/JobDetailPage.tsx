@@ -4,6 +4,7 @@ import { Link, useParams } from "react-router";
 
 import { EmptyState, QueryState } from "../../components/PageState";
 import { SeePlansLink } from "../../components/PlanLimitAlert";
+import { usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
 import { formatTime } from "../contacts/model";
 import { CancelJobButton, JobProgressBar, JobStatusBadge, NoConsentNotice } from "./JobParts";
@@ -25,6 +26,7 @@ function Figure({ label, value }: { label: string; value: number }) {
 
 function JobSummary({ workspaceId, job }: { workspaceId: string; job: Job }) {
   const c = countsOf(job);
+  const canManage = usePermissions(workspaceId)("leads:manage");
   return (
     <Stack>
       <Group justify="space-between" wrap="wrap">
@@ -39,7 +41,7 @@ function JobSummary({ workspaceId, job }: { workspaceId: string; job: Job }) {
             {job.finished_at ? ` · finished ${formatTime(job.finished_at)}` : ""}
           </Text>
         </div>
-        <CancelJobButton workspaceId={workspaceId} job={job} />
+        {canManage && <CancelJobButton workspaceId={workspaceId} job={job} />}
       </Group>
       <Stack gap={4}>
         <JobProgressBar job={job} />

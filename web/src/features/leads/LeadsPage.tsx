@@ -3,6 +3,7 @@ import { IconUserSearch } from "@tabler/icons-react";
 import { Link } from "react-router";
 
 import { EmptyState, ErrorState, Loading, QueryState } from "../../components/PageState";
+import { usePermissions } from "../../state/permissions";
 import { useWorkspaceId } from "../../state/workspace";
 import { formatTime } from "../contacts/model";
 import { CancelJobButton, JobCountsLine, JobProgressBar, JobStatusBadge, NoConsentNotice } from "./JobParts";
@@ -12,6 +13,7 @@ import { StartJobForm } from "./StartJobForm";
 
 export function LeadsPage() {
   const workspaceId = useWorkspaceId();
+  const canManage = usePermissions(workspaceId)("leads:manage");
   const sources = useSources(workspaceId);
   const jobs = useJobs(workspaceId);
   const items = jobs.data?.pages.flatMap((p) => p.items) ?? [];
@@ -28,7 +30,15 @@ export function LeadsPage() {
       <Grid>
         <Grid.Col span={{ base: 12, lg: 4 }}>
           <QueryState query={sources} loading="Loading sources…">
-            {(list) => <StartJobForm workspaceId={workspaceId} sources={list} />}
+            {(list) =>
+              canManage ? (
+                <StartJobForm workspaceId={workspaceId} sources={list} />
+              ) : (
+                <Text size="sm" c="dimmed">
+                  Your role may see lead captures but not start them: ask an editor or an administrator.
+                </Text>
+              )
+            }
           </QueryState>
         </Grid.Col>
         <Grid.Col span={{ base: 12, lg: 8 }}>
@@ -80,7 +90,7 @@ export function LeadsPage() {
                         </Table.Td>
                         <Table.Td>
                           <Group justify="flex-end">
-                            <CancelJobButton workspaceId={workspaceId} job={job} />
+                            {canManage && <CancelJobButton workspaceId={workspaceId} job={job} />}
                           </Group>
                         </Table.Td>
                       </Table.Tr>

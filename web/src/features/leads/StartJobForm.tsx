@@ -7,7 +7,7 @@ import { useNavigate } from "react-router";
 import { FormProblems } from "../knowledge/FormProblems";
 import { placeErrors } from "../knowledge/model";
 import { SOURCES, startProblems, type ScrapeSource, type SourceView, type StartValues } from "./model";
-import { startedJob, useStartJob } from "./queries";
+import { useStartJob } from "./queries";
 
 const FIELDS = ["source", "query", "location", "country", "limit", "tags"] as const;
 
@@ -25,11 +25,10 @@ export function StartJobForm({ workspaceId, sources }: { workspaceId: string; so
 
   function submit(values: StartValues) {
     start.mutate(values, {
-      onSuccess: (answer) => {
-        const job = startedJob(answer);
+      onSuccess: (job) => {
         notifications.show({ color: "teal", message: "Lead capture started" });
         form.setFieldValue("query", "");
-        if (job) navigate(`/w/${workspaceId}/leads/${job.job_id}`);
+        navigate(`/w/${workspaceId}/leads/${job.job_id}`);
       },
       onError: (error) => form.setErrors(placeErrors(error, FIELDS).fields),
     });

@@ -1,17 +1,21 @@
 import { describe, expect, it } from "vitest";
 
-import { jobProgress, normalizeQuery, startBody, startProblems, type Job, type StartValues } from "./model";
+import { jobProgress, normalizeQuery, startBody, startProblems, type Job, type JobCounts, type StartValues } from "./model";
 
-const job = (patch: Partial<Job>): Job => ({
+const job = (patch: Partial<Omit<Job, "counts">> & { counts?: Partial<JobCounts> }): Job => ({
   job_id: "job-1",
   source: "website",
   query: "https://example.com",
+  location: "",
   limit: 20,
   status: "running",
-  counts: {},
+  message: "",
+  reason: "",
+  requested_by: "",
   created_at: "2026-01-01T00:00:00Z",
   updated_at: "2026-01-01T00:00:00Z",
   ...patch,
+  counts: { found: 0, leads: 0, duplicates: 0, without_phone: 0, pages: 0, errors: 0, ...patch.counts },
 });
 
 describe("jobProgress", () => {

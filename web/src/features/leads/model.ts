@@ -1,58 +1,17 @@
+import type { components } from "../../api/schema";
+
 // Lead capture's shapes (libs/contracts/src/parley/contracts/scraper/jobs.py) and the pure
 // helpers behind its pages.
 
-export type ScrapeSource = "google_places" | "instagram" | "website";
-export type JobStatus = "running" | "completed" | "cancelled" | "failed" | "limited";
-
-export interface JobCounts {
-  found: number;
-  leads: number;
-  duplicates: number;
-  without_phone: number;
-  pages: number;
-  errors: number;
-}
-
-export interface Job {
-  job_id: string;
-  source: ScrapeSource;
-  query: string;
-  location?: string;
-  limit: number;
-  status: JobStatus;
-  counts: Partial<JobCounts>;
-  message?: string;
-  reason?: string;
-  requested_by?: string;
-  created_at: string;
-  updated_at: string;
-  finished_at?: string | null;
-}
-
-export interface Lead {
-  lead_id: string;
-  job_id: string;
-  name?: string;
-  phone?: string;
-  email?: string;
-  website?: string;
-  address?: string;
-  category?: string;
-  provider?: string;
-  at: string;
-}
-
-export interface SourceView {
-  source: ScrapeSource;
-  configured: boolean;
-  hint?: string;
-}
-
-export interface JobDetail {
-  job: Job;
-  leads: Lead[];
-  next_leads_cursor?: string | null;
-}
+type S = components["schemas"];
+export type Job = S["JobView"];
+export type JobCounts = S["JobCounts"];
+export type Lead = S["LeadView"];
+export type SourceView = S["SourceView"];
+export type JobDetail = S["JobDetail"];
+export type JobInput = S["JobInput"];
+export type ScrapeSource = Job["source"];
+export type JobStatus = Job["status"];
 
 export const NO_CONSENT_NOTICE =
   "Captured leads have no opt-in. They are saved as contacts without consent and cannot receive marketing templates until consent is recorded.";
@@ -119,7 +78,7 @@ export function isRunning(job: Pick<Job, "status">): boolean {
   return job.status === "running";
 }
 
-export function countsOf(job: Pick<Job, "counts">): JobCounts {
+export function countsOf(job: { counts: Partial<JobCounts> }): JobCounts {
   return { found: 0, leads: 0, duplicates: 0, without_phone: 0, pages: 0, errors: 0, ...job.counts };
 }
 
@@ -133,7 +92,7 @@ export interface JobProgress {
 
 /** How far a job is. It stops at `limit` new leads or when the source has no more results, so
  * the bar is new leads against the limit, full once the job is over however many it found. */
-export function jobProgress(job: Pick<Job, "counts" | "limit" | "status">): JobProgress {
+export function jobProgress(job: { counts: Partial<JobCounts>; limit: number; status: JobStatus }): JobProgress {
   const counts = countsOf(job);
   const limit = Math.max(1, job.limit);
   const done = !isRunning(job);
@@ -196,7 +155,7 @@ function isSiteAddress(text: string): boolean {
   }
 }
 
-export function startBody(v: StartValues) {
+export function startBody(v: StartValues): JobInput {
   return {
     source: v.source,
     query: normalizeQuery(v.source, v.query),

@@ -1,8 +1,8 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
+import { api, unwrap } from "../../api/client";
 import { ApiError } from "../../api/problems";
-import { request, workspacePath } from "../knowledge/http";
-import { isRunning, startBody, type Job, type JobDetail, type SourceView, type StartValues } from "./model";
+import { isRunning, startBody, type StartValues } from "./model";
 
 // Jobs move while they run: the list and a job's page poll every second while one runs (the
 // live socket carries executions only).
@@ -19,7 +19,7 @@ const POLL_MS = 1000;
 export function useSources(ws: string) {
   return useQuery({
     queryKey: leadKeys.sources(ws),
-    queryFn: async () => (await request<{ sources: SourceView[] }>("GET", workspacePath(ws, "/lead-sources"))).sources,
+    queryFn: async () => unwrap(await api.GET("/api/v1/workspaces/{workspace_id}/lead-sources", { params: { path: { workspace_id: ws } } })).sources,
     staleTime: 60_000,
   });
 }
@@ -28,8 +28,8 @@ export function useJobs(ws: string) {
   return useInfiniteQuery({
     queryKey: leadKeys.jobs(ws),
     initialPageParam: "",
-    queryFn: ({ pageParam }) =>
-      request<{ items: Job[]; next_cursor?: string | null }>("GET", `${workspacePath(ws, "/lead-jobs")}?${new URLSearchParams({ limit: "25", cursor: pageParam })}`),
+    queryFn: async ({ pageParam }) =>
+      unwrap(await api.GET("/api/v1/workspaces/{workspace_id}/lead-jobs", { params: { path: { workspace_id: ws }, query: { limit: 25, cursor: pageParam } } })),
     getNextPageParam: (last) => last.next_cursor ?? undefined,
     refetchInterval: (query) => (query.state.data?.pages.some((p) => p.items.some(isRunning)) ? POLL_MS : false),
   });
@@ -40,8 +40,12 @@ export function useJob(ws: string, jobId: string) {
   return useInfiniteQuery({
     queryKey: leadKeys.job(ws, jobId),
     initialPageParam: "",
-    queryFn: ({ pageParam }) =>
-      request<JobDetail>("GET", `${workspacePath(ws, `/lead-jobs/${encodeURIComponent(jobId)}`)}?${new URLSearchParams({ leads_limit: "50", leads_cursor: pageParam })}`),
+    queryFn: async ({ pageParam }) =>
+      unwrap(
+        await api.GET("/api/v1/workspaces/{workspace_id}/lead-jobs/{job_id}", {
+          params: { path: { workspace_id: ws, job_id: jobId }, query: { leads_limit: 50, leads_cursor: pageParam } },
+        }),
+      ),
     getNextPageParam: (last) => last.next_leads_cursor ?? undefined,
     // A job started a moment ago may not be in the read model yet.
     retry: (count, error) => count < 8 && (!(error instanceof ApiError) || error.status === 404 || error.status >= 500),
@@ -56,7 +60,8 @@ export function useJob(ws: string, jobId: string) {
 export function useStartJob(ws: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (v: StartValues) => request<Job | { job: Job }>("POST", workspacePath(ws, "/lead-jobs"), startBody(v)),
+    mutationFn: async (v: StartValues) =>
+      unwrap(await api.POST("/api/v1/workspaces/{workspace_id}/lead-jobs", { params: { path: { workspace_id: ws } }, body: startBody(v) })),
     onSuccess: () => client.invalidateQueries({ queryKey: leadKeys.jobs(ws) }),
   });
 }
@@ -64,13 +69,8 @@ export function useStartJob(ws: string) {
 export function useCancelJob(ws: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (jobId: string) => request<unknown>("POST", workspacePath(ws, `/lead-jobs/${encodeURIComponent(jobId)}/cancel`)),
+    mutationFn: async (jobId: string) =>
+      unwrap(await api.POST("/api/v1/workspaces/{workspace_id}/lead-jobs/{job_id}/cancel", { params: { path: { workspace_id: ws, job_id: jobId } } })),
     onSuccess: () => client.invalidateQueries({ queryKey: leadKeys.all(ws) }),
   });
-}
-
-/** The job a start answered with, whether the gateway answers the job or `{job}`. */
-export function startedJob(answer: Job | { job: Job } | undefined): Job | null {
-  if (!answer) return null;
-  return "job" in answer && typeof answer.job === "object" ? answer.job : "job_id" in answer ? answer : null;
 }
