@@ -277,3 +277,17 @@ async def test_the_plan_limits_documents_and_answers(
         assert not second.ok
         assert second.problems[0].code == "PLAN_LIMIT_REACHED"
         assert second.problems[0].rule.startswith("ai_answers: 1 of 1 used this billing period")
+
+
+async def test_the_read_model_is_rebuilt_from_the_log(start_ai_rag: StartAiRag) -> None:
+    ws = new_ws()
+    async with start_ai_rag() as ai:
+        assert (await ai.create(ws, KB)).ok
+        assert (await ai.add(ws, KB, "doc-1", format="text", text="Rye bread, 4 euros.")).ok
+        assert (await ai.add(ws, KB, "doc-2", format="markdown", text="")).ok is False
+        assert (await ai.add(ws, KB, "doc-2", format="text", text="Spelt bread, 5 euros.")).ok
+        assert (await ai.add(ws, KB, "doc-2", format="text", text="Spelt bread, 6 euros.")).ok
+        before = await ai.until_settled(ws, KB, {"doc-1": 1, "doc-2": 2})
+        [runner] = [p for p in ai.service.projections if p.name == "knowledge"]
+        assert await runner.rebuild() > 0
+        assert await ai.until_settled(ws, KB, {"doc-1": 1, "doc-2": 2}) == before

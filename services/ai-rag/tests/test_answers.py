@@ -47,7 +47,7 @@ async def ask(js: JetStreamContext, ws: str, request_id: str, question: str, msg
 
 async def all_handled(js: JetStreamContext) -> bool:
     info = await js.consumer_info(AI.name, "ai-rag-questions")
-    return info.num_pending == 0 and info.num_ack_pending == 0
+    return bool(info.num_pending == 0 and info.num_ack_pending == 0)
 
 
 async def test_questions_are_answered_once_from_existing_passages(

@@ -6,9 +6,10 @@ Two ways in, one way of answering:
   (retryable as they say), on `ai.evt.<ws>.<request>`;
 - the `ask` query (the app's "try it"), which also takes one `ai_answers` unit of the plan.
 
-Once per request: the answer is published with `Nats-Msg-Id: answered:<request_id>`, and before
-answering we look at the request's own event subject (a direct get of its last message). The
-answer itself is the record that it was answered, so a redelivered command, or an `ask` sent
+Once per request: the answer is published with `Nats-Msg-Id: answered:<ws>:<request_id>` (the
+workspace too: an app's request ids are its own choice, and the duplicate window is the whole
+stream's), and before answering we look at the request's own event subject (a direct get of
+its last message). The answer itself is the record that it was answered, so a redelivered command, or an `ask` sent
 again with the same id, reads what was recorded and never calls the model a second time; no
 separate KV can disagree with the log, and unlike the duplicate window it never expires. Two
 deliveries of one command in flight at the very same moment (an ack wait running out mid-answer)
@@ -63,6 +64,10 @@ def answer_subject(workspace_id: str, request_id: str) -> str:
     if token.startswith("kb-"):
         raise InvalidSubjectToken("request_id", request_id)
     return event_subject("ai", workspace_id, token)
+
+
+def msg_id(kind: str, workspace_id: str, request_id: str) -> str:
+    return f"{kind}:{workspace_id}:{request_id}"
 
 
 @dataclass(frozen=True)
@@ -203,12 +208,12 @@ class QuestionAnswering:
                 at=datetime.now(UTC),
             )
             await self._answering.publish(
-                subject, envelope.caused(failed), f"failed:{command.request_id}"
+                subject, envelope.caused(failed), msg_id("failed", ws, command.request_id)
             )
             return
         event = answered.event(command.request_id, command.question, command.execution_id)
         await self._answering.publish(
-            subject, envelope.caused(event), f"answered:{command.request_id}"
+            subject, envelope.caused(event), msg_id("answered", ws, command.request_id)
         )
         log.info(
             "question answered",

@@ -8,7 +8,13 @@ An ask repeated with the same request id answers what was recorded, without the 
 
 from __future__ import annotations
 
-from parley.ai_rag.handlers.answers import Answered, Answering, Unavailable, answer_subject
+from parley.ai_rag.handlers.answers import (
+    Answered,
+    Answering,
+    Unavailable,
+    answer_subject,
+    msg_id,
+)
 from parley.contracts.ai.events import QuestionAnswered
 from parley.contracts.ai.queries import AiProblem, Ask, AskReply
 from parley.contracts.billing.entitlements import AI_ANSWERS
@@ -57,5 +63,7 @@ class AskQuery:
             return AskReply(ok=False, problems=(AiProblem(field="", rule=str(err), code=code),))
         event = answered.event(query.request_id, query.question, None)
         cause = Envelope.wrap(query, workspace_id=ws)
-        await self._answering.publish(subject, cause.caused(event), f"answered:{query.request_id}")
+        await self._answering.publish(
+            subject, cause.caused(event), msg_id("answered", ws, query.request_id)
+        )
         return _reply(answered)
