@@ -9,9 +9,10 @@ Two ways in, one way of answering:
 Once per request: the answer is published with `Nats-Msg-Id: answered:<ws>:<request_id>` (the
 workspace too: an app's request ids are its own choice, and the duplicate window is the whole
 stream's), and before answering we look at the request's own event subject (a direct get of
-its last message). The answer itself is the record that it was answered, so a redelivered command, or an `ask` sent
-again with the same id, reads what was recorded and never calls the model a second time; no
-separate KV can disagree with the log, and unlike the duplicate window it never expires. Two
+its last message). The answer itself is the record that it was answered, so a redelivered
+command, or an `ask` sent again with the same id, reads what was recorded and never calls the
+model a second time; no separate KV can disagree with the log, and unlike the duplicate window
+it never expires. Two
 deliveries of one command in flight at the very same moment (an ack wait running out mid-answer)
 can still both call the model; the msg id then keeps one answer.
 """
