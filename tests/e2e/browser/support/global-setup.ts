@@ -122,6 +122,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     STRIPE_API_KEY,
     STRIPE_API_BASE: stripeUrl,
     STRIPE_WEBHOOK_SECRET,
+    // leads.spec.ts scrapes a local fixture site on 127.0.0.1, which the outbound guard refuses
+    // outside tests; no robots.txt-free pause between its pages either.
+    OUTBOUND_ALLOW_PRIVATE: "true",
+    SCRAPE_MIN_DELAY: "0",
   };
   delete env.NATS_URL;
   delete env.DATABASE_URL;

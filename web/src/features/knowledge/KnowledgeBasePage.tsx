@@ -55,7 +55,7 @@ export function KnowledgeBasePage() {
                   )}
                   <KnowledgeCounts kb={base} />
                   <Text size="sm" c="dimmed">
-                    documents · {base.chunks ?? 0} passages · {base.embedder}
+                    {base.documents === 1 ? "document" : "documents"} · {base.chunks} passages · {base.embedder}
                   </Text>
                 </Group>
               </div>

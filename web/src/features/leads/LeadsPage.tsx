@@ -58,7 +58,7 @@ export function LeadsPage() {
                   <Table.Thead>
                     <Table.Tr>
                       <Table.Th>Search</Table.Th>
-                      <Table.Th>Status</Table.Th>
+                      <Table.Th w={150}>Status</Table.Th>
                       <Table.Th w={260}>Progress</Table.Th>
                       <Table.Th>Started</Table.Th>
                       <Table.Th aria-label="Actions" />

@@ -52,7 +52,6 @@ export function StartJobForm({ workspaceId, sources }: { workspaceId: string; so
                 </Stack>
               );
             }}
-            description={chosen?.hint}
             {...form.getInputProps("source")}
             onChange={(value) => value && form.setFieldValue("source", value as ScrapeSource)}
           />
