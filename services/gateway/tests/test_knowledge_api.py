@@ -139,6 +139,10 @@ async def test_uploaded_documents_are_indexed_and_answer_questions(
         headers=ana.auth,
     )
     assert {d["document_id"] for d in listed.json()["items"]} == {md_id, pdf_id}
+    # The plan's kb_documents bar counts them (ai-rag is asked, like flow-engine for flows).
+    billing = await api.get(ana.path("/billing"), headers=ana.auth)
+    bars = {bar["metric"]: bar for bar in billing.json()["usage"]}
+    assert bars["kb_documents"]["used"] == 2, bars["kb_documents"]
 
 
 async def test_new_content_is_a_new_revision_indexed_again(

@@ -24,6 +24,7 @@ from uuid import uuid4
 
 from pydantic import BaseModel, ConfigDict
 
+from parley.contracts.ai.queries import KnowledgeBasePage, ListKnowledgeBases
 from parley.contracts.billing.entitlements import (
     ACTIVE_CAMPAIGNS,
     KB_DOCUMENTS,
@@ -60,6 +61,7 @@ from parley.contracts.messaging.channels import ChannelList, ListChannels
 from parley.gateway.adapters.services import ServiceRefused, Services, ServiceUnavailable
 from parley.gateway.api.problems import FieldProblem, Problem
 from parley.gateway.application.crm_calls import checked
+from parley.gateway.application.knowledge import AI_RAG
 from parley.gateway.application.organizations import Organizations
 from parley.gateway.application.service_calls import ask
 
@@ -226,7 +228,7 @@ class Billing:
     async def page(self, workspace_id: str) -> BillingPage:
         figures = await self._organizations.figures(workspace_id)
         org = figures.organization_id
-        reply, catalog, flows, campaigns, numbers = await asyncio.gather(
+        reply, catalog, flows, campaigns, numbers, documents = await asyncio.gather(
             self._billing(
                 "get-account", workspace_id, GetAccount(organization_id=org), AccountReply
             ),
@@ -234,6 +236,7 @@ class Billing:
             _figure(self._published_flows(workspace_id)),
             _figure(self._active_campaigns(workspace_id)),
             _figure(self._numbers(workspace_id)),
+            _figure(self._kb_documents(workspace_id)),
         )
         entitlements = reply.entitlements
         standing: dict[str, int | None] = {
@@ -242,8 +245,7 @@ class Billing:
             NUMBERS: numbers,
             SEATS: figures.seats,
             WORKSPACES: figures.workspaces,
-            # Knowledge-base documents have no owning service yet (ai-rag is to count them).
-            KB_DOCUMENTS: 0,
+            KB_DOCUMENTS: documents,
         }
         names = {p.plan_id: p.name for p in catalog.plans}
         account = reply.account
@@ -350,6 +352,18 @@ class Billing:
         return sum(
             1 for c in listed.channels if c.provider != "sandbox" and c.status != "disconnected"
         )
+
+    async def _kb_documents(self, workspace_id: str) -> int:
+        count, cursor = 0, ""
+        while True:
+            query = ListKnowledgeBases(limit=100, cursor=cursor)
+            page = await self._services.ask(
+                AI_RAG, "list-knowledge-bases", workspace_id, query, KnowledgeBasePage
+            )
+            count += sum(kb.documents for kb in page.items)
+            if not page.next_cursor:
+                return count
+            cursor = page.next_cursor
 
     # -- billing --------------------------------------------------------------------------------
 
