@@ -58,7 +58,9 @@ class DevOptions:
 
 
 def dev(
-    data_dir: Annotated[Path, typer.Option(help="Where NATS and PostgreSQL keep data.")] = DATA,
+    data_dir: Annotated[
+        Path, typer.Option(help="Where NATS, PostgreSQL, Qdrant keep data.")
+    ] = DATA,
     reset: Annotated[bool, typer.Option(help="Wipe the data directory first.")] = False,
     nats_port: Annotated[
         int | None,
@@ -185,6 +187,10 @@ def _children(options: DevOptions, nats_url: str, database_url: str) -> list[Chi
         env = dict(base)
         if options.health_port_base is not None:
             env["HEALTH_PORT"] = str(options.health_port_base + index)
+        if service == "ai-rag":
+            # Qdrant's local mode keeps its files with the rest of the stack's data, unless the
+            # environment names a Qdrant server or a path of its own.
+            env.setdefault("QDRANT_PATH", str(options.data_dir.resolve() / "qdrant"))
         argv = (sys.executable, "-m", module_of(service))
         children.append(ChildSpec(name=service, argv=argv, env=env))
     return children
