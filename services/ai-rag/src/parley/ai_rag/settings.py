@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import NoDecode
 
 from parley.runtime.settings import Port, ServiceSettings
 
@@ -38,7 +39,14 @@ class AiRagSettings(ServiceSettings):
 
     # Knowledge-base URLs may reach private addresses only when allowed (self-hosted intranets).
     outbound_allow_private: bool = False
-    outbound_allowed_hosts: frozenset[str] = frozenset()
+    outbound_allowed_hosts: Annotated[frozenset[str], NoDecode] = frozenset()  # comma separated
+
+    @field_validator("outbound_allowed_hosts", mode="before")
+    @classmethod
+    def _hosts(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(p.strip().lower() for p in value.split(",") if p.strip())
+        return value
 
     @model_validator(mode="before")
     @classmethod
