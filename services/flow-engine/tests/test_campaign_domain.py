@@ -292,3 +292,22 @@ def test_flow_facts_follow_the_graph_to_its_first_message() -> None:
     first_text = graph([text("hi", "hello")], [], triggers=[{"kind": "keyword", "keywords": ["x"]}])
     assert flow_facts(first_text) == FlowFacts(True, False, False)
     assert not flow_facts(None).published
+
+
+def test_captured_leads_are_left_out_even_when_contacts_without_opt_in_are_included() -> None:
+    leads = AudienceFacts(
+        count=100,
+        by_consent={"opted_in": 80, "opted_out": 5, "unknown": 15},
+        outside_window=70,
+        missing_fields=0,
+        captured_without_opt_in=6,
+    )
+    left_out = evaluate(facts(audience=leads))
+    assert (left_out.will_send, left_out.excluded_without_opt_in) == (80, 15)
+    warning = next(p for p in left_out.problems if p.code == "WITHOUT_OPT_IN")
+    assert "6 of them captured leads" in warning.message
+    included = evaluate(facts(audience=leads, definition=definition(include_without_opt_in=True)))
+    assert (included.will_send, included.excluded_without_opt_in) == (89, 6)
+    warning = next(p for p in included.problems if p.code == "WITHOUT_OPT_IN")
+    assert warning.message.startswith("9 contacts have no opt-in evidence and are included")
+    assert "6 of them captured leads, left out until they opt in" in warning.message

@@ -26,6 +26,7 @@ from parley.contracts.campaigns.queries import (
     GetCampaign,
     ListCampaigns,
 )
+from parley.contracts.crm.contacts import ContactSource
 from parley.contracts.crm.events import ContactCreated, ContactOptedIn
 from parley.contracts.crm.segment_queries import PreviewSegment, SegmentPreview
 from parley.contracts.crm.segments import SegmentFilter
@@ -135,7 +136,14 @@ class Stack:
         return ws
 
     async def contacts(
-        self, ws: str, count: int, *, consent: bool = True, first: int = 0, **extra: Any
+        self,
+        ws: str,
+        count: int,
+        *,
+        consent: bool = True,
+        first: int = 0,
+        source: ContactSource = "import",
+        **extra: Any,
     ) -> list[tuple[str, str]]:
         """`count` contacts tagged TAG, opted in unless told otherwise: (contact id, wa id)."""
         js = self.nc.jetstream()
@@ -148,7 +156,7 @@ class Stack:
             made.append((cid, wa_id))
             created = ContactCreated(
                 contact_id=cid, phone=f"+{wa_id}", name=f"Contact {n}", tags=(TAG,),
-                source="import", at=now, **extra,
+                source=source, at=now, **extra,
             )  # fmt: skip
             subject = f"crm.evt.{ws}.{cid}"
             pending.append(js.publish(subject, Envelope.wrap(created, workspace_id=ws).to_bytes()))
@@ -395,6 +403,37 @@ async def test_the_dry_run_reports_exclusions_and_problems_and_launch_refuses_th
     nobody = f"ws-{uuid.uuid4().hex[:12]}"
     report = await dry_run(stack.nc, nobody, "cmp-x", template_campaign())
     assert {p.code for p in report.problems} >= {"NO_CHANNEL", "NO_AUDIENCE"}
+
+
+async def test_captured_leads_get_no_template_even_when_contacts_without_opt_in_are_included(
+    stack: Stack,
+) -> None:
+    ws = await stack.workspace()
+    # Numbers of their own (7,1xx,xxx...): other tests of the module send from the same number.
+    chosen = await stack.contacts(ws, 2, first=7_100_000)  # opted in
+    chosen += await stack.contacts(ws, 3, consent=False, first=7_200_000)  # agreed elsewhere
+    leads = await stack.contacts(ws, 2, consent=False, first=7_300_000, source="scraper")
+    await stack.wait_audience(ws, 7)
+    cid = "cmp-leads"
+    everyone = template_campaign(include_without_opt_in=True)
+    assert (await change(stack.nc, ws, cid, "create", definition=everyone)).ok
+    report = await dry_run(stack.nc, ws, cid)
+    assert (report.audience, report.will_send, report.excluded_without_opt_in) == (7, 5, 2)
+    warning = next(p for p in report.problems if p.code == "WITHOUT_OPT_IN")
+    assert "2 of them captured leads" in warning.message
+    launched = await change(stack.nc, ws, cid, "launch")
+    assert launched.ok, launched
+    assert launched.campaign is not None
+    assert launched.campaign.stats.targeted == 5
+    ours = {wa_id for _, wa_id in chosen + leads}
+
+    def reached() -> set[str]:
+        return {m.wa_id for m in stack.mine() if m.wa_id in ours}
+
+    await eventually(lambda: len(reached()) >= 5, timeout=30)
+    view = await get(stack.nc, ws, cid)
+    assert view.stats.targeted == 5
+    assert reached() == {wa_id for _, wa_id in chosen}
 
 
 @pytest.mark.bulk

@@ -98,6 +98,9 @@ class SegmentMember(BaseModel):
     consent: ConsentState
     last_inbound_at: datetime | None
     fields: dict[str, bool | float | str] = Field(default_factory=dict)
+    # How the contact came to be: "scraper" is a captured lead, whose number was found, never
+    # given, so no campaign includes it before it opts in (include_without_opt_in or not).
+    source: str = ""
 
 
 class SegmentMembers(Query, wire_name="crm.SegmentMembers", version=1):

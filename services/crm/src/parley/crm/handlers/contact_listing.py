@@ -137,6 +137,7 @@ class ContactListing:
                     contacts.c.language,
                     contacts.c.consent_state,
                     contacts.c.fields,
+                    contacts.c.source,
                     contact_activity.c.last_inbound_at,
                 )
                 .select_from(CONTACTS_WITH_ACTIVITY)
@@ -156,6 +157,7 @@ class ContactListing:
                 consent=row.consent_state,
                 last_inbound_at=row.last_inbound_at,
                 fields=dict(row.fields or {}),
+                source=row.source,
             )
             for row in rows[: query.limit]
         )

@@ -39,6 +39,7 @@ class _Tally:
     opted_in: int = 0
     opted_out: int = 0
     unknown: int = 0
+    captured: int = 0  # of the unknown: captured leads, never sent to before they opt in
     outside_window: int = 0
     missing_fields: int = 0
 
@@ -52,13 +53,22 @@ class _Tally:
             },
             outside_window=self.outside_window,
             missing_fields=self.missing_fields,
+            captured_without_opt_in=self.captured,
         )
 
 
 def sendable(member: SegmentMember, definition: CampaignDefinition) -> bool:
-    if member.consent == "opted_out":
+    if member.consent == "opted_in":
+        return True
+    if member.consent == "opted_out" or captured(member):
         return False
-    return member.consent == "opted_in" or definition.include_without_opt_in
+    return definition.include_without_opt_in
+
+
+def captured(member: SegmentMember) -> bool:
+    """A lead the scraper found: its number was found, not given, so finding it is no consent
+    and "they agreed outside Parley" (include_without_opt_in) cannot be true of it."""
+    return member.source == "scraper" and member.consent != "opted_in"
 
 
 class CampaignChecks:
@@ -157,6 +167,7 @@ class CampaignChecks:
                         tally.opted_out += 1
                     else:
                         tally.unknown += 1
+                        tally.captured += captured(member)
                 for member in chosen:
                     tally.outside_window += outside_window(member.last_inbound_at, now)
                     tally.missing_fields += bool(paths) and lacks(member, paths)

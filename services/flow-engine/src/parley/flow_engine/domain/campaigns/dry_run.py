@@ -58,6 +58,9 @@ class AudienceFacts:
     # Over the recipients that would be sent to (after exclusions):
     outside_window: int
     missing_fields: int  # lacking a value for a placeholder without a default
+    # Of the contacts without opt-in evidence, the captured leads (source scraper): left out
+    # even when the campaign includes contacts without opt-in.
+    captured_without_opt_in: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,8 @@ def evaluate(facts: DryRunFacts) -> DryRunReport:
     total = audience.count if audience else 0
     opted_out = audience.by_consent.get("opted_out", 0) if audience else 0
     unknown = audience.by_consent.get("unknown", 0) if audience else 0
-    without_opt_in = 0 if d.include_without_opt_in else unknown
+    captured = min(unknown, audience.captured_without_opt_in) if audience else 0
+    without_opt_in = captured if d.include_without_opt_in else unknown
     will_send = max(0, total - opted_out - without_opt_in)
     if audience is None:
         problems.append(
@@ -113,11 +117,15 @@ def evaluate(facts: DryRunFacts) -> DryRunReport:
             )
         )
     if unknown:
+        leads = (
+            f" ({captured} of them captured leads, left out until they opt in)" if captured else ""
+        )
         message = (
-            f"{unknown} contacts have no opt-in evidence and are included, as you asked"
+            f"{unknown - captured} contacts have no opt-in evidence and are included, as you "
+            f"asked{'; ' + leads.strip(' ()') if captured else ''}"
             if d.include_without_opt_in
-            else f"{unknown} contacts have no opt-in evidence and are left out; record their "
-            "consent, or set include_without_opt_in if they agreed outside Parley"
+            else f"{unknown} contacts have no opt-in evidence and are left out{leads}; record "
+            "their consent, or set include_without_opt_in if they agreed outside Parley"
         )
         problems.append(
             _problem(
