@@ -77,7 +77,7 @@ export function DryRunReportView({ report }: { report: DryRunReport }) {
       <SimpleGrid cols={{ base: 2, sm: 3, lg: 4 }}>
         <Figure label="Audience" value={report.audience} />
         <Figure label="Will send" value={report.will_send} />
-        <Figure label="Excluded without opt-in" value={report.excluded_without_opt_in} hint="Captured leads are among them until they opt in" />
+        <Figure label="Excluded without opt-in" value={report.excluded_without_opt_in} hint="Captured leads are always among them until they opt in" />
         <Figure label="Excluded opted out" value={report.excluded_opted_out} />
         <Figure label="Outside 24 h window" value={report.outside_window} hint="Reached by a template only" />
         <Figure label="Tier after this campaign" value={tier} hint={`${report.tier || "—"}; used ${report.tier_used} in the last 24 h`} />

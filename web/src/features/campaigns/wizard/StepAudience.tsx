@@ -78,7 +78,7 @@ export function StepAudience({ workspaceId, state, set }: StepProps) {
       <AudienceCount workspaceId={workspaceId} state={state} />
       <Checkbox
         label="Include contacts without opt-in evidence"
-        description="Only if they agreed to hear from you outside Parley. Captured leads (from lead capture) never did: record their consent first. Opted-out contacts are always left out."
+        description="Only if they agreed to hear from you outside Parley. Captured leads (from lead capture) and opted-out contacts are always left out: record a lead’s consent first."
         checked={state.includeWithoutOptIn}
         onChange={(e) => set({ includeWithoutOptIn: e.currentTarget.checked })}
       />
