@@ -34,6 +34,11 @@ class GatewaySettings(ServiceSettings):
     # Requests per minute, per client address and per API key; over it: 429 with Retry-After.
     rate_limit_per_ip: int = Field(default=1200, ge=1)
     rate_limit_per_api_key: int = Field(default=6000, ge=1)
+    # Behind a reverse proxy (nginx, an Ingress) every request comes from the proxy's address:
+    # set this, and the per-address limit takes the client from the last X-Forwarded-For hop,
+    # the address the proxy saw. Only when the gateway is reachable through the proxy alone:
+    # anyone reaching it directly could otherwise claim any address.
+    trust_forwarded_for: bool = False
     # How long a request waits for a service's answer before it is a 503 naming the service.
     query_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     # Stripe signs its webhooks with the endpoint's secret (whsec_...); unset: Stripe is off.

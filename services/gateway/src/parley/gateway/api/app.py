@@ -102,7 +102,11 @@ def create_api(context: GatewayContext, idempotency: IdempotencyStore) -> FastAP
         uploads=[IMPORT_UPLOAD, DOCUMENT_UPLOAD],
     )
     app.add_middleware(TextGuard, uploads=[IMPORT_UPLOAD, DOCUMENT_UPLOAD])
-    app.add_middleware(ClientRateLimit, per_minute=settings.rate_limit_per_ip)
+    app.add_middleware(
+        ClientRateLimit,
+        per_minute=settings.rate_limit_per_ip,
+        trust_forwarded=settings.trust_forwarded_for,
+    )
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
