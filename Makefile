@@ -90,9 +90,13 @@ bench: install
 contracts: install
 	$(BIN)/parley contracts export
 
-# Re-pin third-party dependencies after editing requirements.in. uv writes no index address.
+# Re-pin third-party dependencies after editing requirements.in or requirements-runtime.in. uv
+# writes no index address. The runtime set (what images install) is compiled against the whole
+# set's pins, so both files name the same versions.
 lock: install
 	$(UV) pip compile --quiet --python-version 3.11 requirements.in -o requirements.txt
+	$(UV) pip compile --quiet --python-version 3.11 requirements-runtime.in \
+		-c requirements.txt -o requirements-runtime.txt
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

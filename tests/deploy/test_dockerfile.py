@@ -108,7 +108,7 @@ def test_multi_stage_from_pinned_bases() -> None:
     assert any("--from=builder /opt/venv" in v for v in runtime)
     assert not any("pip install" in v for v in runtime)
     builder = " ".join(i["value"] for i in stages()["builder"] if i["instruction"] == "RUN")
-    assert "-r requirements.txt" in builder
+    assert "-r requirements-runtime.txt" in builder
     assert "--no-deps" in builder
     # The gateway carries the built web app and points WEB_DIST_DIR at it.
     gateway = " ".join(effective("gateway", "COPY") + effective("gateway", "ENV"))
