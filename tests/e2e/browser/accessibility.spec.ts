@@ -26,6 +26,8 @@ const PAGES = [
   "settings/members",
   "settings/api-keys",
   "settings/billing",
+  "knowledge",
+  "leads",
 ];
 
 let browser: Browser;
