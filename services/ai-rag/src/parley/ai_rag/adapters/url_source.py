@@ -10,14 +10,13 @@ what went wrong, in words a user can act on.
 from __future__ import annotations
 
 import asyncio
-import socket
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from parley.runtime.outbound import OutboundPolicy, OutboundRefused, VettedTarget, vet_url
+from parley.runtime.outbound_http import pinned_connector
 
 MAX_REDIRECTS = 5
 USER_AGENT = "ParleyBot/1.0 (knowledge base import)"
@@ -37,31 +36,6 @@ class UrlUnavailable(ValueError):
         self.url = url
         self.problem = problem
         self.retryable = retryable
-
-
-class _PinnedResolver(AbstractResolver):
-    """Answers only with the addresses the guard vetted, whatever DNS says now."""
-
-    def __init__(self, target: VettedTarget) -> None:
-        self._target = target
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        return [
-            ResolveResult(
-                hostname=host,
-                host=address,
-                port=port,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-            for address in self._target.addresses
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 async def fetch_url(
@@ -91,7 +65,7 @@ async def _follow(url: str, policy: OutboundPolicy, max_bytes: int) -> Fetched:
 
 async def _get(url: str, target: VettedTarget, max_bytes: int) -> tuple[str, Fetched | None]:
     """One hop: (the redirect's Location, None), or ("", the body)."""
-    connector = aiohttp.TCPConnector(resolver=_PinnedResolver(target), use_dns_cache=False)
+    connector = pinned_connector(target)
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "text/html, text/markdown, text/plain, application/pdf;q=0.9, */*;q=0.5",

@@ -10,16 +10,15 @@ succeed (timeouts, connection errors, 408/425/429/5xx); nothing here raises.
 from __future__ import annotations
 
 import json
-import socket
 from datetime import datetime
 from typing import Any
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from parley.contracts.executions.events import ExternalCallRequested
 from parley.contracts.executions.inputs import DeliverExternalAnswer
-from parley.runtime.outbound import OutboundPolicy, OutboundRefused, VettedTarget, vet_url
+from parley.runtime.outbound import OutboundPolicy, OutboundRefused, vet_url
+from parley.runtime.outbound_http import pinned_connector
 
 MAX_RESPONSE_BYTES = 1 << 20
 DEFAULT_POLICY = OutboundPolicy()
@@ -27,31 +26,6 @@ TEXT_EXCERPT = 2000
 # Worth another attempt: the server is busy, overloaded or briefly broken. Any other non-2xx
 # answer would come back the same.
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
-
-
-class _PinnedResolver(AbstractResolver):
-    """Answers only with the addresses the guard vetted, whatever DNS says now."""
-
-    def __init__(self, target: VettedTarget) -> None:
-        self._target = target
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        return [
-            ResolveResult(
-                hostname=host,
-                host=address,
-                port=port,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-            for address in self._target.addresses
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 async def call(
@@ -72,7 +46,7 @@ async def call(
     except OutboundRefused as refused:
         return answer(False, {"error": f"refused: {refused.reason}"})
     timeout = aiohttp.ClientTimeout(total=float(spec.get("timeout_seconds", 10)))
-    connector = aiohttp.TCPConnector(resolver=_PinnedResolver(target), use_dns_cache=False)
+    connector = pinned_connector(target)
     body = str(spec.get("body") or "")
     headers = {str(k): str(v) for k, v in (spec.get("headers") or {}).items()}
     if body and not any(k.lower() == "content-type" for k in headers):

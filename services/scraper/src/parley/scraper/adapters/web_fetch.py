@@ -10,15 +10,14 @@ the job is cancelled.
 
 from __future__ import annotations
 
-import socket
 import time
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import aiohttp
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from parley.runtime.outbound import OutboundPolicy, OutboundRefused, VettedTarget, vet_url
+from parley.runtime.outbound_http import pinned_connector
 from parley.scraper.adapters.pacing import Pace
 
 MAX_BYTES = 2 << 20
@@ -38,31 +37,6 @@ class Page:
     status: int
     text: str
     content_type: str
-
-
-class _PinnedResolver(AbstractResolver):
-    """Answers only with the addresses the guard vetted, whatever DNS says now."""
-
-    def __init__(self, target: VettedTarget) -> None:
-        self._target = target
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        return [
-            ResolveResult(
-                hostname=host,
-                host=address,
-                port=port,
-                family=socket.AF_INET6 if ":" in address else socket.AF_INET,
-                proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-            for address in self._target.addresses
-        ]
-
-    async def close(self) -> None:
-        return None
 
 
 @dataclass
@@ -105,7 +79,7 @@ class PoliteFetcher:
         self._last_at[host] = time.monotonic()
 
     async def _once(self, target: VettedTarget) -> tuple[int, str, str, bytes]:
-        connector = aiohttp.TCPConnector(resolver=_PinnedResolver(target), use_dns_cache=False)
+        connector = pinned_connector(target)
         timeout = aiohttp.ClientTimeout(total=self.timeout)
         headers = {"User-Agent": self.user_agent, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}
         self.requested += 1
