@@ -25,7 +25,9 @@ from parley.runtime.testing.dev_stack import (
     stop_and_assert_gone,
 )
 
-pytestmark = pytest.mark.e2e
+# Seven service processes, NATS and PostgreSQL start on two cores; ai-rag's imports (Qdrant,
+# numpy, openai) alone take seconds, so a boot on a busy machine may take a minute.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(360)]
 
 MARKER_SUBJECT = "crm.evt.e2e.marker"
 

@@ -23,7 +23,9 @@ import websockets
 from parley.runtime.testing.dev_stack import Stack, stop_and_assert_gone
 from parley.runtime.testing.plugin import eventually
 
-pytestmark = pytest.mark.e2e
+# Seven service processes, NATS and PostgreSQL start on two cores; ai-rag's imports (Qdrant,
+# numpy, openai) alone take seconds, so a boot on a busy machine may take a minute.
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(360)]
 
 CUSTOMER = "+15550001234"
 FLOW = {

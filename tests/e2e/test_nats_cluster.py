@@ -158,7 +158,7 @@ async def running(service: Service) -> asyncio.Task[None]:
     return task
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(420)
 async def test_a_node_killed_mid_campaign_loses_no_message_and_sends_none_twice(
     cluster: NatsCluster, fake: FakeCloudApi, database_url: str
 ) -> None:
@@ -197,7 +197,7 @@ async def test_a_node_killed_mid_campaign_loses_no_message_and_sends_none_twice(
             preview = await ask(nc, "crm", "preview-segment", ws, everyone, SegmentPreview)
             return bool(preview.count == RECIPIENTS)
 
-        await eventually(audience_projected, timeout=60, interval=0.25)
+        await eventually(audience_projected, timeout=180, interval=0.25)
 
         await assert_three_replicas(nc, STREAMS)
         js = nc.jetstream(timeout=10)

@@ -133,7 +133,7 @@ class Stack:
             return last["ok"] is True
 
         try:
-            await eventually(ready, timeout=45, interval=0.2)
+            await eventually(ready, timeout=120, interval=0.2)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\nlast health: {last}\n{self.log_tail()}") from None
         return last
