@@ -53,7 +53,7 @@ it("captures leads from a website, with progress and the no-consent notice", asy
   await signInPage(page, account);
 
   await page.goto(`/w/${account.workspaceId}/leads`);
-  await page.getByRole("heading", { name: "Lead capture" }).waitFor();
+  await page.getByRole("heading", { name: "Lead capture", exact: true }).waitFor();
   await page.getByTestId("no-consent-notice").first().waitFor();
   await page.getByText("No lead captures yet").waitFor();
 

@@ -122,9 +122,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     STRIPE_API_KEY,
     STRIPE_API_BASE: stripeUrl,
     STRIPE_WEBHOOK_SECRET,
-    // leads.spec.ts scrapes a local fixture site on 127.0.0.1, which the outbound guard refuses
-    // outside tests; no robots.txt-free pause between its pages either.
-    OUTBOUND_ALLOW_PRIVATE: "true",
+    // leads.spec.ts scrapes a local fixture site on 127.0.0.1: the scraper (and ai-rag) let
+    // that host alone through the outbound guard; the flow engine's HTTP node still refuses it,
+    // as console_replay.spec.ts checks. No politeness pause between the fixture's pages.
+    OUTBOUND_ALLOWED_HOSTS: "127.0.0.1",
     SCRAPE_MIN_DELAY: "0",
   };
   delete env.NATS_URL;
