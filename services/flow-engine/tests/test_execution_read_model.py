@@ -22,7 +22,9 @@ from parley.runtime.eventstore import EventStore, execute
 from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
 
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+# Now, not a fixed date: the running engine schedules each wait's 24 h timeout from the start, and
+# a timeout already past fires at once and ends the wait under the test's feet.
+T0 = datetime.now(UTC).replace(microsecond=0)
 WS = "ws-console"
 INSPECT = "parley.q.flow-engine.inspect-contact"
 

@@ -46,7 +46,9 @@ from parley.runtime.service import Service
 from parley.runtime.testing.plugin import eventually
 
 R = TypeVar("R", bound=Reply)
-T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
+# Now, not a fixed date: the running engine schedules each wait's 24 h timeout from the start, and
+# a timeout already past fires at once and ends the wait under the test's feet.
+T0 = datetime.now(UTC).replace(microsecond=0)
 MALFORMED = "400: cursor: not a cursor this API issued"
 
 
