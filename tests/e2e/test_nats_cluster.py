@@ -4,7 +4,9 @@ Three nats-server processes on loopback (`NatsCluster`, synced writes), every st
 with 3 replicas (STREAM_REPLICAS=3), messaging, crm and the flow engine connected with NATS_URL
 listing all three nodes. A campaign of a few hundred recipients runs; in the middle the node
 leading the MESSAGING stream is SIGKILLed, later restarted. Every recipient must reach the fake
-WhatsApp Cloud API exactly once: no message lost, none sent twice.
+WhatsApp Cloud API exactly once: no message lost, none sent twice, none reported
+UNKNOWN_OUTCOME. The services get a database of their own: the cluster's stream sequences start at
+1 and must not meet the checkpoints other tests left in the shared one.
 """
 
 from __future__ import annotations
@@ -158,17 +160,13 @@ async def running(service: Service) -> asyncio.Task[None]:
     return task
 
 
-# Passed twice when written (commit 6ca5311); at the session's final commit crm's audience
-# of the 300 contacts is never projected on the cluster (180 s), alone or in the suite. Not yet
-# diagnosed, so it does not gate CI; the cluster helpers' own tests (libs/runtime) still run.
-@pytest.mark.skip(reason="audience never projected on the 3-node cluster; under investigation")
 @pytest.mark.timeout(420)
 async def test_a_node_killed_mid_campaign_loses_no_message_and_sends_none_twice(
-    cluster: NatsCluster, fake: FakeCloudApi, database_url: str
+    cluster: NatsCluster, fake: FakeCloudApi, own_database: str
 ) -> None:
     began = time.monotonic()
     await eventually(lambda: cluster.meta_leader() is not None, timeout=30, interval=0.2)
-    urls = {"nats_url": cluster.url, "database_url": database_url, "stream_replicas": 3}
+    urls = {"nats_url": cluster.url, "database_url": own_database, "stream_replicas": 3}
     services = [
         build_messaging(
             MessagingSettings.model_validate(

@@ -10,11 +10,8 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js import JetStreamContext
-from sqlalchemy import text as sql
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from parley.contracts.envelope import Envelope
 from parley.contracts.executions.events import ContactSnapshot
@@ -90,22 +87,6 @@ async def test_a_delay_pauses_the_execution_and_the_timer_brings_it_back(
     assert second.message["body"] == "Still there?"
     assert (first.command_id, second.command_id) == (f"{execution_id}:1", f"{execution_id}:3")
     assert second_at - first_at >= 1.5  # the 2 s delay (never early), less our own latency
-
-
-@pytest.fixture
-async def own_database(database_url: str, engine: AsyncEngine) -> AsyncIterator[str]:
-    """A database of its own: this test's NATS restarts its stream sequences from 1, which
-    must not meet the checkpoints other tests' projections keep in the shared database."""
-    name = f"restart_{uuid.uuid4().hex[:8]}"
-    await admin(engine, f'CREATE DATABASE "{name}"')
-    yield database_url.rsplit("/", 1)[0] + "/" + name
-    await admin(engine, f'DROP DATABASE "{name}" WITH (FORCE)')
-
-
-async def admin(engine: AsyncEngine, statement: str) -> None:
-    async with engine.connect() as conn:  # CREATE/DROP DATABASE cannot run in a transaction
-        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await autocommit.execute(sql(statement))
 
 
 async def test_a_3s_delay_survives_a_restart_of_the_engine_and_of_nats(

@@ -10,6 +10,7 @@ from collections.abc import Awaitable
 from datetime import UTC, datetime
 from typing import Any, Literal
 
+import nats.errors
 import pytest
 from nats.aio.client import Client as NatsClient
 from nats.js.errors import KeyNotFoundError
@@ -35,6 +36,8 @@ from parley.contracts.messaging.events import (
 )
 from parley.contracts.subjects import command_subject, event_subject
 from parley.messaging.adapters.ingress import publish_webhook
+from parley.messaging.adapters.rate_limits import RateLimits
+from parley.messaging.adapters.send_ledger import SendLedger, SendRecord
 from parley.messaging.domain.sandbox_webhooks import inbound_body, status_body
 from parley.messaging.testing import FakeCloudApi
 from parley.messaging.testing.harness import (
@@ -491,3 +494,48 @@ async def test_a_sender_without_a_number_is_reported_by_their_user_id(
     [inbound] = await until(lambda: inbound_events(nc, ws))
     assert (inbound.phone, inbound.user_id) == ("", bsuid)
     assert inbound.contact_id == contact_id_for(ws, bsuid)
+
+
+@pytest.mark.parametrize("fault", ["claim write lost its reply", "limiter failed after claim"])
+async def test_a_nats_failure_between_claim_and_call_sends_once_and_reports_no_unknown_outcome(
+    messaging: Service,
+    nc: NatsClient,
+    fake: FakeCloudApi,
+    monkeypatch: pytest.MonkeyPatch,
+    fault: str,
+) -> None:
+    """As in a JetStream failover: the send's claim was written (or its write timed out after
+    landing), then a NATS call failed before WhatsApp was called. The claim is taken back, so the
+    redelivery sends the message once instead of reporting UNKNOWN_OUTCOME past the horizon."""
+    ws = workspace()
+    await connect(nc, ws, fake)
+    failures: list[str] = []
+    real_claim, real_slot = SendLedger.claim, RateLimits.number_slot
+
+    async def claim(ledger: SendLedger, key: str, record: SendRecord, revision: int | None) -> Any:
+        written = await real_claim(ledger, key, record, revision)
+        if fault.startswith("claim") and record.state == "calling" and not failures:
+            failures.append(key)
+            raise nats.errors.TimeoutError  # the write landed; its reply did not
+        return written
+
+    async def number_slot(limits: RateLimits, phone_number_id: str, rate: float) -> None:
+        if fault.startswith("limiter") and not failures:
+            failures.append(phone_number_id)
+            raise nats.errors.TimeoutError
+        await real_slot(limits, phone_number_id, rate)
+
+    monkeypatch.setattr(SendLedger, "claim", claim)
+    monkeypatch.setattr(RateLimits, "number_slot", number_slot)
+    contact = contact_id_for(ws, "15557771111")
+    message = SendMessage(
+        command_id="f:1", contact_id=contact, to="+15557771111", message=template()
+    )
+    started = time.monotonic()
+    await send(nc, ws, message)
+    result = await outcome(nc, ws, "f:1")
+    assert len(failures) == 1, "the fault was not injected"
+    assert isinstance(result, MessageSent), result
+    assert [m.wa_id for m in fake.sent].count("15557771111") == 1
+    # Sent on the first redelivery, not after the 18 s claim horizon.
+    assert time.monotonic() - started < 10

@@ -112,6 +112,25 @@ async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 
 
 @pytest.fixture
+async def own_database(database_url: str, engine: AsyncEngine) -> AsyncIterator[str]:
+    """A database of its own, for a test that brings its own NATS: that server's stream sequences
+    start again at 1, which must not meet the checkpoints (or the projection leases) the other
+    tests' services keep in the shared database. Dropped afterwards, connections and all."""
+    name = f"own_{uuid.uuid4().hex[:10]}"
+    await _admin(engine, f'CREATE DATABASE "{name}"')
+    try:
+        yield database_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        await _admin(engine, f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+async def _admin(engine: AsyncEngine, statement: str) -> None:
+    async with engine.connect() as conn:  # CREATE/DROP DATABASE cannot run in a transaction
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.execute(text(statement))
+
+
+@pytest.fixture
 async def fresh_schema(engine: AsyncEngine, unique: Callable[[str], str]) -> AsyncIterator[str]:
     schema = unique("t").lower()
     async with engine.begin() as conn:

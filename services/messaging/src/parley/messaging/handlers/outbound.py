@@ -247,9 +247,14 @@ class Outbound:
             quota_reserved=hold.reserved,
             quota_subjects=hold.subjects,
         )
-        if await self._ledger.claim(key, calling, revision) is None:
-            raise RetryLater(1.0, "another delivery claimed this send")
         provider, token, body = self._prepare(channel, command, target.to)
+        try:
+            won = await self._ledger.claim(key, calling, revision)
+        except Exception:
+            await self._release(key, calling)  # the write may have landed before it failed
+            raise
+        if won is None:
+            raise RetryLater(1.0, "another delivery claimed this send")
         # The throughput slot is taken last, right before the call: whatever ran in between
         # would otherwise add its own jitter to when the message reaches WhatsApp.
         try:
@@ -258,9 +263,11 @@ class Outbound:
             )
         except RateLimited as limited:
             self._metrics.limit_waits.labels(limited.limit).inc()
-            waiting = calling.model_copy(update={"state": "waiting", "attempt": attempt - 1})
-            await self._ledger.settle(key, waiting)
+            await self._release(key, calling)
             raise RetryLater(limited.delay, str(limited)) from None
+        except Exception:
+            await self._release(key, calling)  # e.g. the limiter's bucket mid-failover
+            raise
         result = await provider.send(channel, token, body)
         if isinstance(result, Accepted):
             sent = calling.model_copy(
@@ -305,6 +312,27 @@ class Outbound:
                 }
             )
             await self._settle(key, envelope, command, failed)
+
+    async def _release(self, key: str, calling: SendRecord) -> None:
+        """Take back a claim whose provider call was never made, so a redelivery sends instead
+        of finding a claim and, past the horizon, reporting UNKNOWN_OUTCOME for a message that
+        certainly did not go. What is stored is read first: a failed claim write may have
+        landed or not, and a record another delivery wrote since is left alone."""
+
+        async def release() -> None:
+            record, revision = await self._ledger.get(key)
+            if record == calling:
+                waiting = calling.model_copy(
+                    update={"state": "waiting", "attempt": calling.attempt - 1}
+                )
+                await self._ledger.claim(key, waiting, revision)
+
+        try:
+            await retry_until(release, deadline=self._write_deadline(calling.at))
+        except Exception as err:  # noqa: BLE001 - the caller raises its own error next
+            # Still claimed: past the horizon a redelivery reports UNKNOWN_OUTCOME, the
+            # never-twice side of a failure that outlasted every retry.
+            log.warning("send claim not released", key=key, error=repr(err))
 
     async def _admit(
         self, key: str, workspace_id: str, channel: ChannelRecord, record: SendRecord | None
