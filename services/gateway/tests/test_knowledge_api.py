@@ -64,6 +64,9 @@ async def indexed(
         answer = await api.get(
             who.path(f"/knowledge-bases/{kb_id}/documents/{doc_id}"), headers=who.auth
         )
+        if answer.status_code == 404:  # the 202 came from the log; the read model lags a moment
+            return False
+        assert answer.status_code == 200, answer.text
         seen.append(answer.json())
         document = seen[-1]["document"]
         assert document["status"] != "failed", document
