@@ -90,19 +90,32 @@ async def test_a_knowledge_base_is_created_renamed_and_deleted(
     assert again.json()["knowledge_base_id"] == kb["knowledge_base_id"]
     assert again.headers["Idempotent-Replayed"] == "true"
     kb_path = ana.path(f"/knowledge-bases/{kb['knowledge_base_id']}")
-    listed = await api.get(ana.path("/knowledge-bases"), headers=ana.auth)
-    assert [k["knowledge_base_id"] for k in listed.json()["items"]] == [kb["knowledge_base_id"]]
+    # Each write answers from the log; the reads come from ai-rag's read model, a moment later.
+
+    async def listed() -> bool:
+        page = (await api.get(ana.path("/knowledge-bases"), headers=ana.auth)).json()
+        return [k["knowledge_base_id"] for k in page["items"]] == [kb["knowledge_base_id"]]
+
+    await eventually(listed, timeout=15, interval=0.1)
     renamed = await api.patch(kb_path, json={"name": "Crumb & Co."}, headers=ana.auth)
     assert renamed.status_code == 200, renamed.text
     assert (renamed.json()["name"], renamed.json()["description"]) == (
         "Crumb & Co.",
         "What customers ask",
     )
-    assert (await api.get(kb_path, headers=ana.auth)).json()["name"] == "Crumb & Co."
+
+    async def renamed_read() -> bool:
+        return bool((await api.get(kb_path, headers=ana.auth)).json()["name"] == "Crumb & Co.")
+
+    await eventually(renamed_read, timeout=15, interval=0.1)
     deleted = await api.delete(kb_path, headers=ana.auth)
     assert deleted.status_code == 204, deleted.text
+
+    async def gone_read() -> bool:
+        return (await api.get(kb_path, headers=ana.auth)).status_code == 404
+
+    await eventually(gone_read, timeout=15, interval=0.1)
     gone = await api.get(kb_path, headers=ana.auth)
-    assert gone.status_code == 404
     assert gone.json()["code"] == "NOT_FOUND"
     assert (await api.delete(kb_path, headers=ana.auth)).status_code == 404
 
@@ -178,8 +191,12 @@ async def test_new_content_is_a_new_revision_indexed_again(
         ana.path(f"/knowledge-bases/{kb_id}/documents/{doc_id}"), headers=ana.auth
     )
     assert removed.status_code == 204, removed.text
-    gone = await api.get(ana.path(f"/knowledge-bases/{kb_id}/documents/{doc_id}"), headers=ana.auth)
-    assert gone.status_code == 404
+
+    async def gone() -> bool:  # the read model drops it a moment after the 204
+        doc = ana.path(f"/knowledge-bases/{kb_id}/documents/{doc_id}")
+        return (await api.get(doc, headers=ana.auth)).status_code == 404
+
+    await eventually(gone, timeout=15, interval=0.1)
 
 
 def fields_of(answer: httpx.Response) -> list[str]:
