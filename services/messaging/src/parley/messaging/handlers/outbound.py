@@ -10,11 +10,11 @@ ledger before it is announced as MessageSent or MessageFailed.
 A send that holds a unit of the plan's limit gives it back when it fails without reaching
 WhatsApp (rejected, never sent, the number paused for a day, refused on a later delivery). It
 keeps it when WhatsApp took it, and on UNKNOWN_OUTCOME: the message may have been delivered.
+Writing and announcing an outcome, and reading WhatsApp's refusals, is `send_outcomes.py`.
 """
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -25,12 +25,9 @@ from nats.aio.client import Client as NatsClient
 from nats.aio.msg import Msg
 
 from parley.contracts.envelope import Envelope
-from parley.contracts.messages import Event
 from parley.contracts.messaging.commands import SendMessage, command_token
-from parley.contracts.messaging.events import MessageFailed, MessageSent
 from parley.contracts.registry import registry
 from parley.contracts.streams import MESSAGING
-from parley.contracts.subjects import event_subject
 from parley.messaging.adapters.channel_store import ChannelStore
 from parley.messaging.adapters.contacts import Conversations
 from parley.messaging.adapters.provider_ids import ProviderIds, SentMessageRef
@@ -40,11 +37,16 @@ from parley.messaging.adapters.reach import Reach
 from parley.messaging.adapters.secrets import SecretBox
 from parley.messaging.adapters.send_ledger import SendLedger, SendRecord
 from parley.messaging.domain.channels import ChannelRecord
-from parley.messaging.domain.errors import handling
 from parley.messaging.domain.outbound import cloud_body
 from parley.messaging.domain.send_checks import Refusal, SendTarget, business_initiated, refusal
 from parley.messaging.domain.tiers import tier_cap, warmup_rate
 from parley.messaging.handlers.number_pauses import NumberPauses
+from parley.messaging.handlers.send_outcomes import (
+    UNKNOWN_OUTCOME,
+    SendOutcomes,
+    failed_record,
+    unknown_outcome,
+)
 from parley.messaging.metrics import MessagingMetrics
 from parley.messaging.providers.base import (
     Accepted,
@@ -78,8 +80,6 @@ UnknownOutcome = Literal["fail", "resend"]
 PAUSE_RECHECK = 30.0
 PAUSE_GIVE_UP = 24 * 3600.0
 NOT_SENT_ATTEMPTS = 8
-
-UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME"  # the one failure that may have reached the customer
 
 RateFactor = Callable[[str, str], Awaitable[float]]  # (workspace, channel) -> multiplier
 # The number a workspace without any gets (the sandbox, in embedded mode), or None.
@@ -133,7 +133,6 @@ class Outbound:
         metrics: MessagingMetrics,
         default_channel: DefaultChannel = _no_default,
     ) -> None:
-        self._nc = nc
         self._channels = channels
         self._conversations = conversations
         self._ledger = ledger
@@ -143,11 +142,18 @@ class Outbound:
         self._quota = quota
         self._box = box
         self._providers = providers
-        self._pauses = pauses
         self._settings = settings
         self._rate_factor = rate_factor
         self._default_channel = default_channel
         self._metrics = metrics
+        self._outcomes = SendOutcomes(
+            nc,
+            ledger=ledger,
+            quota=quota,
+            pauses=pauses,
+            metrics=metrics,
+            pause_recheck=settings.pause_recheck,
+        )
 
     @property
     def _claim_horizon(self) -> float:
@@ -171,7 +177,7 @@ class Outbound:
         record, revision = await self._ledger.get(key)
         now = datetime.now(UTC)
         if record is not None and record.settled:
-            await self._announce(envelope, command, record)
+            await self._outcomes.announce(envelope, command, record)
             return
         if record is not None and record.state == "calling":
             age = (now - record.at).total_seconds()
@@ -181,17 +187,9 @@ class Outbound:
             if self._settings.unknown_outcome == "fail":
                 # The process died mid-call: WhatsApp may or may not have the message. Sending
                 # again could reach the customer twice, so say so instead of guessing.
-                failed = record.model_copy(
-                    update={
-                        "state": "failed",
-                        "at": now,
-                        "code": UNKNOWN_OUTCOME,
-                        "reason": "the service stopped while WhatsApp was being called; "
-                        "the message may or may not have been delivered",
-                        "remedy": "Check the conversation before sending it again.",
-                    }
-                )
-                await self._settle(key, envelope, command, failed)
+                why = "the service stopped while WhatsApp was being called"
+                failed = unknown_outcome(record, now, why)
+                await self._outcomes.settle(key, envelope, command, failed)
                 return
         await self._attempt(envelope, command, key, record, revision, now)
 
@@ -209,12 +207,12 @@ class Outbound:
         refused = refusal(target, command.message, now)
         if refused is not None or channel is None:
             refused = refused or Refusal("NO_CHANNEL", "no channel")
-            await self._settle(key, envelope, command, _failed(record, now, refused))
+            await self._outcomes.settle(key, envelope, command, failed_record(record, now, refused))
             return
         hold = await self._admit(key, ws, channel, record)
         if isinstance(hold, Refusal):
-            failed = _failed(record, now, hold, channel_id=channel.channel_id)
-            await self._settle(key, envelope, command, failed)
+            failed = failed_record(record, now, hold, channel_id=channel.channel_id)
+            await self._outcomes.settle(key, envelope, command, failed)
             return
         if channel.view.status == "paused":
             await self._wait_for_resume(key, envelope, command, record, now, channel, hold)
@@ -289,29 +287,23 @@ class Outbound:
                 lambda: self._provider_ids.remember(result.provider_message_id, ref),
                 deadline=deadline,
             )
-            await retry_until(lambda: self._settle(key, envelope, command, sent), deadline=deadline)
+            await retry_until(
+                lambda: self._outcomes.settle(key, envelope, command, sent), deadline=deadline
+            )
         elif isinstance(result, Rejected):
-            await self._rejected(key, envelope, command, calling, channel, result)
+            await self._outcomes.rejected(key, envelope, command, calling, channel, result)
         elif isinstance(result, NotSent):
-            await self._retry_or_fail(
+            await self._outcomes.retry_or_fail(
                 key, envelope, command, calling, "NOT_SENT", result.reason, 2.0, NOT_SENT_ATTEMPTS
             )
         elif isinstance(result, Unknown):
             if self._settings.unknown_outcome == "resend":
-                await self._retry_or_fail(
+                await self._outcomes.retry_or_fail(
                     key, envelope, command, calling, UNKNOWN_OUTCOME, result.reason, 5.0, 3
                 )
                 return
-            failed = calling.model_copy(
-                update={
-                    "state": "failed",
-                    "at": datetime.now(UTC),
-                    "code": UNKNOWN_OUTCOME,
-                    "reason": f"{result.reason}; the message may or may not have been delivered",
-                    "remedy": "Check the conversation before sending it again.",
-                }
-            )
-            await self._settle(key, envelope, command, failed)
+            failed = unknown_outcome(calling, datetime.now(UTC), result.reason)
+            await self._outcomes.settle(key, envelope, command, failed)
 
     async def _release(self, key: str, calling: SendRecord) -> None:
         """Take back a claim whose provider call was never made, so a redelivery sends instead
@@ -356,71 +348,6 @@ class Outbound:
         token = self._box.open(sealed) if sealed else ""
         return provider, token, cloud_body(command.message, to)
 
-    async def _rejected(
-        self,
-        key: str,
-        envelope: Envelope,
-        command: SendMessage,
-        calling: SendRecord,
-        channel: ChannelRecord,
-        result: Rejected,
-    ) -> None:
-        what = handling(result.code)
-        code = str(result.code)
-        reason = f"{what.reason} ({result.code}{': ' + result.details if result.details else ''})"
-        if what.action == "fail":
-            failed = calling.model_copy(
-                update={
-                    "state": "failed",
-                    "at": datetime.now(UTC),
-                    "code": code,
-                    "reason": reason[:1000],
-                    "remedy": what.remedy,
-                }
-            )
-            await self._settle(key, envelope, command, failed)
-            return
-        if what.action == "pause_number":
-            await self._pauses.pause(envelope, channel, code, what.reason, what.remedy)
-            waiting = calling.model_copy(
-                update={"state": "waiting", "at": datetime.now(UTC), "code": code}
-                | {"reason": reason[:1000], "attempt": calling.attempt - 1}
-            )
-            await self._ledger.settle(key, waiting)
-            raise RetryLater(self._settings.pause_recheck, f"number paused ({code})")
-        delay = what.delay(calling.attempt) * random.uniform(0.75, 1.25)
-        await self._retry_or_fail(
-            key, envelope, command, calling, code, reason, delay, what.attempts, what.remedy
-        )
-
-    async def _retry_or_fail(
-        self,
-        key: str,
-        envelope: Envelope,
-        command: SendMessage,
-        calling: SendRecord,
-        code: str,
-        reason: str,
-        delay: float,
-        attempts: int,
-        remedy: str = "",
-    ) -> None:
-        now = datetime.now(UTC)
-        if calling.attempt > attempts:
-            failed = calling.model_copy(
-                update={"state": "failed", "at": now, "code": code, "retryable": True}
-                | {"reason": f"{reason}; gave up after {calling.attempt} attempts"[:1000]}
-                | {"remedy": remedy or "Try again later."}
-            )
-            await self._settle(key, envelope, command, failed)
-            return
-        waiting = calling.model_copy(
-            update={"state": "waiting", "at": now, "code": code, "reason": reason[:1000]}
-            | {"first_error_at": calling.first_error_at or now}
-        )
-        await self._ledger.settle(key, waiting)
-        raise RetryLater(delay, f"{code}: retry {calling.attempt} in {delay:.1f}s")
-
     async def _wait_for_resume(
         self,
         key: str,
@@ -439,10 +366,10 @@ class Outbound:
                 channel.view.paused_remedy,
                 retryable=True,
             )
-            held = _failed(record, now, refused).model_copy(
+            held = failed_record(record, now, refused).model_copy(
                 update={"quota_reserved": hold.reserved, "quota_subjects": hold.subjects}
             )
-            await self._settle(key, envelope, command, held)
+            await self._outcomes.settle(key, envelope, command, held)
             return
         waiting = SendRecord(
             state="waiting",
@@ -487,67 +414,3 @@ class Outbound:
             configured = warmup_rate(configured, channel.days_connected(now))
         factor = await self._rate_factor(workspace_id, channel.channel_id)
         return max(0.1, configured * factor)
-
-    async def _settle(
-        self, key: str, envelope: Envelope, command: SendMessage, record: SendRecord
-    ) -> None:
-        give_back = record.quota_subjects if _gives_back(record) else ()
-        if give_back:
-            record = record.model_copy(update={"quota_subjects": ()})
-        await self._ledger.settle(key, record)
-        # After the outcome is written: a crash in between loses the unit (the count is one
-        # too high) rather than giving it back twice on a redelivery (one too low).
-        await self._quota.give_back(key, give_back)
-        await self._announce(envelope, command, record)
-        number = record.channel_id or "-"
-        self._metrics.sends.labels(number, record.state, record.code or "ok").inc()
-
-    async def _announce(self, envelope: Envelope, command: SendMessage, record: SendRecord) -> None:
-        common: dict[str, Any] = {
-            "command_id": command.command_id,
-            "contact_id": command.contact_id,
-            "provider_message_id": record.provider_message_id,
-            "execution_id": command.execution_id,
-            "channel_id": record.channel_id,
-            "at": record.at,
-        }
-        event: Event
-        if record.state == "sent":
-            event = MessageSent(**common)
-        else:
-            event = MessageFailed(
-                **common,
-                code=record.code or "FAILED",
-                reason=record.reason or "not sent",
-                retryable=record.retryable,
-                remedy=record.remedy,
-            )
-        token = command_token(command.command_id)
-        subject = event_subject("messaging", envelope.workspace_id, token)
-        headers = {"Nats-Msg-Id": f"{envelope.workspace_id}.{token}:{record.state}"}
-        await self._nc.jetstream().publish(
-            subject, envelope.caused(event).to_bytes(), headers=headers
-        )
-
-
-def _gives_back(record: SendRecord) -> bool:
-    """A failed send that never reached WhatsApp frees its unit of the plan's limit."""
-    return record.state == "failed" and record.code != UNKNOWN_OUTCOME
-
-
-def _failed(
-    record: SendRecord | None, now: datetime, refused: Refusal, *, channel_id: str = ""
-) -> SendRecord:
-    return SendRecord(
-        state="failed",
-        at=now,
-        channel_id=channel_id or (record.channel_id if record else ""),
-        attempt=record.attempt if record else 0,
-        code=refused.code,
-        reason=refused.reason,
-        remedy=refused.remedy,
-        retryable=refused.retryable,
-        # A send refused on a later delivery (opted out meanwhile ...) gives its unit back.
-        quota_reserved=record.quota_reserved if record else False,
-        quota_subjects=record.quota_subjects if record else (),
-    )
