@@ -33,7 +33,7 @@ channel_id = "sandbox"
 """
 
 
-@pytest.mark.timeout(420)
+@pytest.mark.timeout(300)
 async def test_no_request_built_from_the_spec_gets_a_server_error(
     system: System, api: httpx.AsyncClient, account: NewAccount, tmp_path: Path
 ) -> None:
@@ -60,8 +60,10 @@ async def test_no_request_built_from_the_spec_gets_a_server_error(
         "20261201",
         "--workers",
         "1",
+        # The budget is repeated fuzzing: 60 s covers all 118 operations through the coverage,
+        # fuzzing and stateful phases once (673 cases); 150 s added only repeats, and 90 s.
         "--max-time",
-        "150",
+        "60",
         "--exclude-path",
         "/api/v1/auth/logout",
         "--exclude-path-regex",
@@ -72,7 +74,7 @@ async def test_no_request_built_from_the_spec_gets_a_server_error(
         stderr=asyncio.subprocess.STDOUT,
         cwd=tmp_path,
     )
-    out, _ = await asyncio.wait_for(process.communicate(), 400)
+    out, _ = await asyncio.wait_for(process.communicate(), 280)
     report = out.decode(errors="replace")
     assert process.returncode == 0, report[-6000:]
     assert "operations" in report.lower() or "passed" in report.lower(), report[-2000:]
