@@ -56,9 +56,8 @@ fmt: install
 	$(BIN)/ruff format $(PY_SOURCES)
 	$(BIN)/ruff check --fix $(PY_SOURCES)
 
-# pytest runs in two workers, each with its own nats-server and PostgreSQL (docs/architecture.md §6).
 test: lint test-web nginx
-	$(BIN)/pytest -q -m "not bulk" -n 2
+	$(BIN)/pytest -q -m "not bulk"
 	$(MAKE) --no-print-directory test-browser
 
 # Unit tests of the web app (vitest).
